@@ -8,9 +8,9 @@ in ``extra_body`` instead of being refused by the SDK or silently lost.
 ``post`` (the JSON body ``create()`` would send, without its per-call transformation).
 
 Example:
-    >>> payload = build_chat_payload({"model": "m", "max_tokens": 5}, [], stream=False)
+    >>> payload = build_chat_payload({"model": "m", "max_tokens": 500}, [], stream=False)
     >>> payload["max_completion_tokens"]
-    5
+    500
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from typing import Any
 
 # Renamed on the way out: LangChain names -> wire names.
 _RENAMES = {"max_tokens": "max_completion_tokens", "stop_sequences": "stop", "model_name": "model"}
+# DigitalOcean's contract gives ``max_completion_tokens`` ``minimum: 256`` and the
+# deprecated ``max_tokens`` ``minimum: 0`` (gradient-api.md §13.1): a smaller limit is
+# only valid on the wire as ``max_tokens``.
+MIN_MAX_COMPLETION_TOKENS = 256
 # Per-call options that shape the request but are not request fields.
 _LOCAL_OPTIONS = ("stream", "stream_usage", "prompt_cache")
 _KEY_LIKE = re.compile(r"^(key|token)$|(^|_)(api_key|access_key|secret|password|token)$")
@@ -59,6 +63,9 @@ def build_chat_payload(
     for key, value in params.items():
         if value is not None:
             payload[_RENAMES.get(key, key)] = value
+    limit = payload.get("max_completion_tokens")
+    if isinstance(limit, int) and limit < MIN_MAX_COMPLETION_TOKENS:
+        payload["max_tokens"] = payload.pop("max_completion_tokens")
     payload["messages"] = messages
     for key in _LOCAL_OPTIONS:
         payload.pop(key, None)

@@ -99,8 +99,10 @@ class ChatGradient(GradientChatModelBase):
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, ge=0, le=1)
     max_completion_tokens: int | None = Field(default=None, alias="max_tokens", ge=1)
-    """Output token limit; sent as ``max_completion_tokens`` (``max_tokens`` is deprecated
-    on the wire). Specify it for Anthropic models."""
+    """Output token limit. Sent as ``max_completion_tokens`` from 256 up and as
+    ``max_tokens`` below 256: DigitalOcean's contract sets ``minimum: 256`` on
+    ``max_completion_tokens`` and ``minimum: 0`` on the (deprecated) ``max_tokens``.
+    Specify it for Anthropic models."""
     stop: list[str] | str | None = Field(default=None, alias="stop_sequences")
     n: int | None = Field(default=None, ge=1, le=128)
     """Number of choices; every choice is returned as a generation."""

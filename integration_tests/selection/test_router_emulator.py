@@ -90,10 +90,8 @@ def test_agent_escalates_exactly_when_the_cheap_answer_fails(gradient_emulator: 
     assert models_called.count(STRONG) == escalations
     assert models_called.count(CHEAP) == len(decisions)
     assert (
-        gradient_emulator.request_log.records(path="/v1/chat/completions")[0].body[
-            "max_completion_tokens"
-        ]
-        == CHEAP_CAP
+        gradient_emulator.request_log.records(path="/v1/chat/completions")[0].body["max_tokens"]
+        == CHEAP_CAP  # below 256, so sent as max_tokens (the contract's minimum)
     )
 
     # get_gradient_callback() shows the spend per model, equal to the router's books.

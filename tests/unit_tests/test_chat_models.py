@@ -155,6 +155,26 @@ def test_field_name_and_alias_both_work(field: str, alias: str, value: Any) -> N
     assert getattr(fake.chat(**{alias: value}), field) == value
 
 
+@pytest.mark.parametrize(
+    ("limit", "wire_name"),
+    [
+        (1, "max_tokens"),
+        (255, "max_tokens"),
+        (256, "max_completion_tokens"),
+        (4096, "max_completion_tokens"),
+    ],
+)
+def test_token_limit_wire_name_follows_the_contract_minimum(limit: int, wire_name: str) -> None:
+    """DigitalOcean's contract: max_completion_tokens >= 256, max_tokens >= 0."""
+    fake = FakeGradient()
+    fake.chat(max_tokens=limit).invoke("hi")
+    fake.chat().invoke("hi", max_completion_tokens=limit)
+    for body in fake.bodies:
+        assert body[wire_name] == limit
+        other = {"max_tokens", "max_completion_tokens"} - {wire_name}
+        assert not other & body.keys()
+
+
 def test_per_call_overrides_reach_the_request() -> None:
     fake = FakeGradient()
     llm = fake.chat(temperature=0.5, max_tokens=10)
@@ -162,7 +182,8 @@ def test_per_call_overrides_reach_the_request() -> None:
     body = fake.bodies[0]
     assert body["stop"] == ["STOP"]
     assert body["temperature"] == 0.0
-    assert body["max_completion_tokens"] == 20
+    assert body["max_tokens"] == 20  # below 256: the contract only allows it as max_tokens
+    assert "max_completion_tokens" not in body
     assert body["model"] == "deepseek-v3.2"
 
 
@@ -434,7 +455,7 @@ async def test_ainvoke_uses_the_async_client() -> None:
     llm = fake.chat(temperature=0.1)
     message = await llm.ainvoke("hi", max_tokens=5)
     assert message.content == "The capital of France is Paris."
-    assert fake.bodies[0]["max_completion_tokens"] == 5
+    assert fake.bodies[0]["max_tokens"] == 5
 
 
 async def test_astream_matches_stream() -> None:

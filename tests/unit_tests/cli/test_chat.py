@@ -46,7 +46,7 @@ def test_system_temperature_and_max_tokens_reach_the_request(run: Run, emulator:
     body = emulator.request_log.last("/v1/chat/completions").body
     assert body["messages"][0] == {"role": "system", "content": "Be brief."}
     assert body["temperature"] == 0.2
-    assert body["max_completion_tokens"] == 64
+    assert body["max_tokens"] == 64
     assert body["model"] == "openai-gpt-oss-120b"  # the seed skill's default
 
 
