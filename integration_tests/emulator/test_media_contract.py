@@ -233,7 +233,9 @@ def test_model_access_key_lifecycle(gradient_emulator) -> None:
         base_url=gradient_emulator.origin + "/v2/gen-ai/models/api_keys",
         headers={"Authorization": f"Bearer {gradient_emulator.control_token}"},
     )
-    created = control.post("", json={"name": "test-key"}).json()["api_key_info"]
+    retired = control.post("", json={"name": "test-key"})
+    assert retired.status_code == 410 and retired.json()["id"] == "gone"
+    created = gradient_emulator.create_api_key("test-key")
     secret, key_uuid = created["secret_key"], created["uuid"]
     assert created["name"] == "test-key" and created["deleted_at"] is None
     assert OpenAI(base_url=gradient_emulator.base_url, api_key=secret).models.list().data
@@ -270,10 +272,10 @@ def test_control_plane_needs_the_control_token(gradient_emulator) -> None:
     assert httpx2.get(url).status_code == 401
     model_key = httpx2.get(url, headers={"Authorization": f"Bearer {gradient_emulator.api_key}"})
     assert model_key.status_code == 401
-    missing_name = httpx2.post(
+    retired = httpx2.post(
         url, json={}, headers={"Authorization": f"Bearer {gradient_emulator.control_token}"}
     )
-    assert missing_name.status_code == 400
+    assert retired.status_code == 410  # authenticated, then told the route is gone
 
 
 def test_image_streaming_partial_then_completed(http) -> None:
@@ -315,7 +317,7 @@ def test_key_listing_pages(gradient_emulator) -> None:
         headers={"Authorization": f"Bearer {gradient_emulator.control_token}"},
     )
     for index in range(3):
-        control.post("", json={"name": f"key-{index}"})
+        gradient_emulator.create_api_key(f"key-{index}")
     first = control.get("", params={"per_page": 2}).json()
     assert [i["name"] for i in first["api_key_infos"]] == ["key-0", "key-1"]
     assert first["meta"] == {"page": 1, "pages": 2, "total": 3}

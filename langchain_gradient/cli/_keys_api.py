@@ -4,7 +4,7 @@ Routes (``https://api.digitalocean.com`` by default; ``DIGITALOCEAN_API_BASE`` o
 ``--api-base`` point it elsewhere, e.g. at the emulator)::
 
     GET    /v2/gen-ai/models/api_keys                   -> {"api_key_infos": [...], "meta", "links"}
-    POST   /v2/gen-ai/models/api_keys                   -> {"api_key_info": {... "secret_key"}}
+    (POST  /v2/gen-ai/models/api_keys: retired, 410 Gone; keys are made in the control panel)
     PUT    /v2/gen-ai/models/api_keys/{uuid}            -> {"api_key_info": {...}}
     PUT    /v2/gen-ai/models/api_keys/{uuid}/regenerate -> {"api_key_info": {... "secret_key"}}
     DELETE /v2/gen-ai/models/api_keys/{uuid}            -> {"api_key_info": {...}}
@@ -73,7 +73,7 @@ def resolve_api_base(explicit: str | None) -> str:
 
 
 class ModelKeysClient:
-    """List, create, rename, regenerate and delete model access keys."""
+    """List, rename, regenerate and delete model access keys."""
 
     def __init__(
         self,
@@ -123,10 +123,6 @@ class ModelKeysClient:
             ):
                 return keys
             page += 1
-
-    def create_key(self, name: str) -> dict[str, Any]:
-        """Create a key; the result holds ``secret_key``, shown by the API this once."""
-        return self._key_info(self._request("POST", "", json={"name": name}))
 
     def rename_key(self, uuid: str, name: str) -> dict[str, Any]:
         body = self._request("PUT", f"/{quote(uuid)}", json={"api_key_uuid": uuid, "name": name})

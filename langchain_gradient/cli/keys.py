@@ -2,12 +2,13 @@
 
 Uses a personal access token from ``DIGITALOCEAN_TOKEN``; ``--api-base`` (or
 ``DIGITALOCEAN_API_BASE``) points it at another server, such as the emulator.
-A secret is printed only when the API returns one, on ``create`` and
-``regenerate``, and only then: copy it, it is not shown again.
+A secret is printed only when the API returns one, on ``regenerate``, and only then:
+copy it, it is not shown again. DigitalOcean retired key creation through the API
+(``POST /v2/gen-ai/models/api_keys`` answers 410 Gone); ``create`` says where to make
+a key instead.
 
 Example::
 
-    langchain-gradient keys create ci-runner
     langchain-gradient keys list --json
     langchain-gradient keys regenerate 11efb7d6-... --yes
 """
@@ -95,17 +96,22 @@ def list_keys(session: Session) -> None:
     )
 
 
+CONTROL_PANEL_KEYS_URL = "https://cloud.digitalocean.com/gen-ai/model-access-keys"
+"""Where DigitalOcean's how-to page sends users to create model access keys."""
+RETIRED_CREATE = (
+    "DigitalOcean creates model access keys only in the control panel now: "
+    "POST /v2/gen-ai/models/api_keys answers 410 Gone. Create the key at "
+    f"{CONTROL_PANEL_KEYS_URL}, then manage it here with list, rename, regenerate and delete."
+)
+
+
 @keys.command("create")
-@click.argument("name")
+@click.argument("name", required=False)
 @_api_base_option
 @gradient_command
-def create_key(session: Session, name: str) -> None:
-    """Create a key called NAME and print its secret (shown only this once)."""
-    if not name.strip():
-        raise click.BadParameter("the key name must not be empty", param_hint="NAME")
-    with _client() as client:
-        info = client.create_key(name)
-    _show_secret(session.out, info, "Created model access key")
+def create_key(session: Session, name: str | None) -> None:
+    """Retired by DigitalOcean: says where to create a key (exit 1, nothing is sent)."""
+    raise click.ClickException(RETIRED_CREATE)
 
 
 @keys.command("rename")

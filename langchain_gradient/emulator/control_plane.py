@@ -3,7 +3,8 @@
 Authenticated with the emulator's control token (a DigitalOcean API token stands in
 for it), not with a model access key. Routes, as in the seed documents:
 
-* ``POST   /v2/gen-ai/models/api_keys``                 create ``{"name"}`` -> secret shown once
+* ``POST   /v2/gen-ai/models/api_keys``                 410 Gone: retired, keys are created in
+  the control panel (DigitalOcean's contract); :func:`create_key` stands in for the panel
 * ``GET    /v2/gen-ai/models/api_keys``                 list (no secrets), ``page`` / ``per_page``
 * ``PUT    /v2/gen-ai/models/api_keys/{uuid}``          rename ``{"api_key_uuid", "name"}``
 * ``PUT    /v2/gen-ai/models/api_keys/{uuid}/regenerate`` new secret; the old one stops working
@@ -24,6 +25,7 @@ from aiohttp import web
 from langchain_gradient.emulator.errors import EmulatorHTTPError, bad_request
 from langchain_gradient.emulator.http_common import RouteAdder, body_of, json_response, state_of
 from langchain_gradient.emulator.keys import KeyPolicy, new_secret
+from langchain_gradient.emulator.state import EmulatorState
 
 BASE = "/v2/gen-ai/models/api_keys"
 
@@ -58,10 +60,24 @@ def _find(request: web.Request) -> dict[str, Any]:
     return info
 
 
+RETIRED_CREATE_MESSAGE = (
+    "resource retired: Creating model API keys through this endpoint is retired. "
+    "Go to manage page in the control panel to create a model access key."
+)
+"""The 410 message of DigitalOcean's contract for ``POST /v2/gen-ai/models/api_keys``."""
+
+
 async def handle_create(request: web.Request) -> web.Response:
+    """Retired route: 410 Gone with the contract's body, after the usual auth."""
     _authorize(request)
-    state = state_of(request)
-    name = _name(body_of(request))
+    raise EmulatorHTTPError(410, RETIRED_CREATE_MESSAGE, code="gone")
+
+
+def create_key(state: EmulatorState, name: str) -> dict[str, Any]:
+    """Make a key as the control panel would; return its info, secret included."""
+    if not name.strip():
+        raise ValueError("name must be a non-empty string")
+    name = name.strip()
     secret = new_secret()
     key_uuid = str(uuid.uuid4())
     info: dict[str, Any] = {
@@ -75,7 +91,7 @@ async def handle_create(request: web.Request) -> web.Response:
     with state.lock:
         state.api_keys[key_uuid] = info
     state.keys.add(secret, KeyPolicy(name=name))
-    return json_response({"api_key_info": info})
+    return dict(info)
 
 
 async def handle_list(request: web.Request) -> web.Response:

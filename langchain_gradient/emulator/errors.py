@@ -22,6 +22,7 @@ _CODES: dict[int, str] = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     422: "unprocessable_entity",
     429: "too_many_requests",
     500: "server_error",

@@ -199,6 +199,22 @@ class GradientEmulator:
         """Accept another key."""
         self.state.keys.add(key, policy)
 
+    def create_api_key(self, name: str) -> dict[str, Any]:
+        """Create a model access key as DigitalOcean's control panel would.
+
+        The API route for it answers 410 Gone, as DigitalOcean's does; the other key
+        routes (list, rename, regenerate, delete) work on keys made here. Returns the
+        key's info, ``secret_key`` included.
+
+        Example:
+            >>> info = emu.create_api_key("ci-runner")  # doctest: +SKIP
+            >>> info["secret_key"].startswith("sk-do-")  # doctest: +SKIP
+            True
+        """
+        from langchain_gradient.emulator.control_plane import create_key
+
+        return create_key(self.state, name)
+
     def plan_jobs(
         self,
         outcome: str = "COMPLETED",

@@ -19,17 +19,41 @@ def control(make_gradient_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any
     return emulator
 
 
-def _create(run: Run, name: str) -> dict[str, Any]:
-    result = run("keys", "create", name, "--json")
-    assert result.exit_code == 0, result.output
-    info: dict[str, Any] = json.loads(result.stdout)
+def _create(control: Any, name: str) -> dict[str, Any]:
+    """A key made as DigitalOcean's control panel makes them (the API route is retired)."""
+    info: dict[str, Any] = control.create_api_key(name)
     return info
 
 
-def test_create_prints_the_secret_once_and_list_never_does(run: Run, control: Any) -> None:
-    info = _create(run, "ci-runner")
-    assert info["name"] == "ci-runner"
-    assert info["secret_key"].startswith("sk-do-")
+@pytest.mark.parametrize(
+    "args", [("keys", "create", "ci-runner"), ("keys", "create", "x", "--json")]
+)
+def test_create_is_retired_and_points_at_the_control_panel(
+    run: Run, control: Any, args: tuple[str, ...]
+) -> None:
+    result = run(*args)
+    assert_clean_failure(
+        result, "control panel", "410", "cloud.digitalocean.com/gen-ai/model-access-keys"
+    )
+    assert control.request_log.records() == []  # nothing sent
+    assert control.state.api_keys == {}
+
+
+def test_the_emulator_answers_410_gone_on_the_retired_route(control: Any) -> None:
+    import httpx2
+
+    response = httpx2.post(
+        control.origin + "/v2/gen-ai/models/api_keys",
+        json={"name": "x"},
+        headers={"Authorization": f"Bearer {control.control_token}"},
+    )
+    assert response.status_code == 410
+    body = response.json()
+    assert body["id"] == "gone" and "control panel" in body["message"]
+
+
+def test_list_never_shows_a_secret(run: Run, control: Any) -> None:
+    info = _create(control, "ci-runner")
     listed = run("keys", "list", "--json")
     assert listed.exit_code == 0
     keys = json.loads(listed.stdout)
@@ -41,7 +65,7 @@ def test_create_prints_the_secret_once_and_list_never_does(run: Run, control: An
 def test_created_secret_works_for_inference(
     run: Run, control: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    info = _create(run, "app")
+    info = _create(control, "app")
     result = run("--base-url", control.base_url, "models", "--json")
     assert_clean_failure(result, "MODEL_ACCESS_KEY")  # no key yet
     monkeypatch.setenv("MODEL_ACCESS_KEY", info["secret_key"])
@@ -50,7 +74,8 @@ def test_created_secret_works_for_inference(
 
 
 def test_people_output_is_a_table_and_the_secret_line(run: Run, control: Any) -> None:
-    result = run("keys", "create", "laptop")
+    info = _create(control, "laptop")
+    result = run("keys", "regenerate", info["uuid"], "--yes")
     assert result.exit_code == 0, result.output
     assert "laptop" in result.stdout
     assert "secret_key: sk-do-" in result.stdout
@@ -58,7 +83,7 @@ def test_people_output_is_a_table_and_the_secret_line(run: Run, control: Any) ->
 
 
 def test_rename(run: Run, control: Any) -> None:
-    info = _create(run, "old")
+    info = _create(control, "old")
     result = run("keys", "rename", info["uuid"], "new", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["name"] == "new"
@@ -67,7 +92,7 @@ def test_rename(run: Run, control: Any) -> None:
 
 
 def test_regenerate_asks_first_and_no_keeps_the_secret(run: Run, control: Any) -> None:
-    info = _create(run, "prod")
+    info = _create(control, "prod")
     result = run("keys", "regenerate", info["uuid"], input="n\n")
     assert result.exit_code == 1
     assert "Regenerate key 'prod'" in result.stderr
@@ -76,7 +101,7 @@ def test_regenerate_asks_first_and_no_keeps_the_secret(run: Run, control: Any) -
 
 
 def test_regenerate_yes_issues_a_new_secret_and_kills_the_old(run: Run, control: Any) -> None:
-    info = _create(run, "prod")
+    info = _create(control, "prod")
     result = run("keys", "regenerate", info["uuid"], input="y\n")
     assert result.exit_code == 0, result.output
     assert "secret_key: sk-do-" in result.stdout
@@ -88,7 +113,7 @@ def test_regenerate_yes_issues_a_new_secret_and_kills_the_old(run: Run, control:
 
 
 def test_delete_confirms_then_removes(run: Run, control: Any) -> None:
-    info = _create(run, "tmp")
+    info = _create(control, "tmp")
     assert run("keys", "delete", info["uuid"], input="n\n").exit_code == 1
     assert len(json.loads(run("keys", "list", "--json").stdout)) == 1
     result = run("keys", "delete", info["uuid"], "--yes", "--json")
@@ -120,7 +145,7 @@ def test_list_follows_every_page(run: Run, control: Any, monkeypatch: pytest.Mon
     monkeypatch.setattr(_keys_api, "_PAGE_SIZE", 2)
     names = [f"key-{i}" for i in range(5)]
     for name in names:
-        _create(run, name)
+        _create(control, name)
     listed = json.loads(run("keys", "list", "--json").stdout)
     assert sorted(info["name"] for info in listed) == names
     pages = [r.raw_query.get("page") for r in control.request_log.records(method="GET")]
@@ -128,7 +153,7 @@ def test_list_follows_every_page(run: Run, control: Any, monkeypatch: pytest.Mon
 
 
 def test_no_answer_without_a_terminal_means_no(run: Run, control: Any) -> None:
-    info = _create(run, "keep")
+    info = _create(control, "keep")
     result = run("keys", "delete", info["uuid"])
     assert result.exit_code == 1
     assert "Aborted" in result.stderr
