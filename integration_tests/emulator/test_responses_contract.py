@@ -175,6 +175,9 @@ def test_chunk_stream_format(gradient_emulator, http) -> None:
 
 def test_responses_validation(http) -> None:
     response = http.post("/v1/responses", json={"model": "llama3.3-70b-instruct", "input": 42})
-    assert response.status_code == 400 and "input must be a string" in response.json()["message"]
+    assert (
+        response.status_code == 400
+        and "input must be array or string" in response.json()["message"]
+    )
     response = http.post("/v1/responses", json={"model": "bge-m3", "input": "x"})
     assert response.status_code == 400 and "embedding model" in response.json()["message"]

@@ -4,7 +4,10 @@ Streaming follows ``gradient-api.md`` §3.3: single-line ``data:`` events; the r
 the first chunk; ``reasoning_content`` then ``content`` deltas; tool calls as a first
 fragment (``index, id, type, function.name, arguments: ""``) and argument fragments;
 a final chunk with the ``finish_reason``; with ``stream_options.include_usage`` every
-chunk has ``usage: null`` and a ``choices: []`` usage chunk comes before ``[DONE]``.
+chunk has ``usage: null`` and a ``choices: []`` usage chunk comes before ``[DONE]``;
+without it the ``choices: []`` chunk still comes, without usage (real traffic,
+``gradient-api.md`` §13.6). Usage carries ``prompt_tokens_details``; a reply whose
+budget ran out before any text has ``content: null``.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def chat_usage(
     }
     if not (state.config.quirks and not cache.read and not cache.created):
         usage.update(cache.chat_fields())
+    usage["prompt_tokens_details"] = {"cached_tokens": cache.read}  # real usage, §13.6
     if reasoning_tokens:
         usage["completion_tokens_details"] = {"reasoning_tokens": reasoning_tokens}
     return usage
@@ -89,9 +93,12 @@ def chat_body(
     quirks = state.config.quirks
     choices = []
     for completion in completions:
+        content = completion.content
+        if completion.finish_reason == "length" and not content:
+            content = None  # the budget was spent before any answer text (§13.6)
         message: dict[str, Any] = {
             "role": "" if quirks else "assistant",
-            "content": completion.content,
+            "content": content,
             "reasoning_content": completion.reasoning,
             "refusal": None,
         }
@@ -178,8 +185,8 @@ def chat_chunks(
                     {"tool_calls": [{"index": position, "function": {"arguments": fragment}}]},
                 )
         yield chunk(index, {}, completion.finish_reason)
-    if include_usage:
-        yield {**base, "choices": [], "usage": usage}
+    # the real service sends a choices: [] chunk even without include_usage (§13.6)
+    yield {**base, "choices": [], "usage": usage} if include_usage else {**base, "choices": []}
 
 
 async def handle_chat(request: web.Request) -> web.StreamResponse:

@@ -70,8 +70,7 @@ async def handle_create(request: web.Request) -> web.Response:
         "created_at": _now(),
         "created_by": "emulator",
         "secret_key": secret,
-        "deleted_at": None,
-    }
+    }  # no deleted_at until deleted: the contract types it as a string
     with state.lock:
         state.api_keys[key_uuid] = info
     state.keys.add(secret, KeyPolicy(name=name))

@@ -71,6 +71,12 @@ class EmulatorConfig:
     job_durations: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     """fal model id (or prefix) -> (seconds QUEUED, seconds IN_PROGRESS) on the emulator clock."""
     default_job_duration: tuple[float, float] = (1.0, 2.0)
+    check_requests: bool = True
+    """400 (naming the field and the rule) for a request body that breaks DigitalOcean's
+    contract; documented extras are allowed (``emulator/contract/extras.py``)."""
+    check_responses: bool = False
+    """Test mode: check every response and stream event against the contract and keep
+    each breach in ``EmulatorState.contract_violations``."""
 
 
 class EmulatorState:
@@ -103,6 +109,8 @@ class EmulatorState:
         self.api_keys: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self._usage: dict[str, tuple[float, int]] = {}
+        self.contract_violations: list[str] = []
+        """Responses or events that broke the contract (``config.check_responses``)."""
 
     def count_request(self, key: str) -> tuple[int, int]:
         """Count one request for ``key``; return (remaining, reset epoch seconds)."""
@@ -129,3 +137,4 @@ class EmulatorState:
             self.jobs.clear()
             self.job_plans.clear()
             self._usage.clear()
+            self.contract_violations.clear()
