@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from langchain_gradient.emulator.errors import EmulatorHTTPError, bad_request
+from langchain_gradient.emulator.gen_ai import authorize
 from langchain_gradient.emulator.http_common import RouteAdder, body_of, json_response, state_of
 from langchain_gradient.emulator.keys import KeyPolicy, new_secret
 
@@ -29,10 +30,7 @@ BASE = "/v2/gen-ai/models/api_keys"
 
 
 def _authorize(request: web.Request) -> None:
-    state = state_of(request)
-    header = request.headers.get("Authorization", "")
-    if header[7:].strip() != state.control_token or header[:7].lower() != "bearer ":
-        raise EmulatorHTTPError(401, "Unable to authenticate you.")
+    authorize(request)  # a DigitalOcean API token, not a model access key
 
 
 def _public(info: dict[str, Any]) -> dict[str, Any]:

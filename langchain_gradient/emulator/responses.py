@@ -6,9 +6,10 @@ models, then the ``message`` with ``output_text``, then ``function_call`` items.
 continues from it; an unknown id answers 404 naming ``previous_response_id``.
 
 Streaming has two documented formats (§4.3), chosen by
-``EmulatorConfig.responses_stream_format``: ``"events"`` (OpenAI typed events ending
-with ``response.completed`` carrying the full response) and ``"chunk"`` (chat-like
-``response.chunk`` objects, a ``choices: []`` usage chunk, then ``[DONE]``).
+``EmulatorConfig.responses_stream_format``: ``"chunk"`` (the default, as DigitalOcean's
+contract and SDKs type it: chat-like ``response.chunk`` objects, a ``choices: []`` usage
+chunk, then ``[DONE]``) or ``"events"`` (OpenAI typed events ending with
+``response.completed`` carrying the full response).
 """
 
 from __future__ import annotations

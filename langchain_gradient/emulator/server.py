@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator import control_plane, embeddings, images, jobs, responses
+from langchain_gradient.emulator import control_plane, embeddings, gen_ai, images, jobs, responses
 from langchain_gradient.emulator.chat import handle_chat
 from langchain_gradient.emulator.conformance import check_request_body, check_response_body
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
@@ -266,5 +266,6 @@ def build_app(state: EmulatorState) -> web.Application:
     add("POST", "/v1/chat/completions", handle_chat)
     for module in (responses, images, jobs, embeddings, control_plane):
         module.add_routes(add)
+    gen_ai.add_routes(add)
     app.router.add_route("*", "/{tail:.*}", gateway(unknown_route))
     return app

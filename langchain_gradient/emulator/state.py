@@ -46,8 +46,9 @@ class EmulatorConfig:
     quirks: bool = False
     """Reproduce the docs' quirks: empty ``id`` and ``role``, ``audio``/``service_tier`` nulls,
     no cache fields in usage when they are zero."""
-    responses_stream_format: ResponsesStreamFormat = "events"
-    """``events``: OpenAI typed Responses events; ``chunk``: chat-like ``response.chunk``."""
+    responses_stream_format: ResponsesStreamFormat = "chunk"
+    """``chunk`` (default): chat-like ``response.chunk`` events, the format DigitalOcean's
+    contract and SDKs type; ``events``: OpenAI typed Responses events (godo, §9.1)."""
     async_invoke_status: int = 202
     """Status of ``POST /v1/async-invoke`` (202, or 200 as some deployments answer)."""
     image_sizes: tuple[str, ...] = SPEC_SIZES + SQUARE_SIZES
@@ -77,6 +78,11 @@ class EmulatorConfig:
     check_responses: bool = False
     """Test mode: check every response and stream event against the contract and keep
     each breach in ``EmulatorState.contract_violations``."""
+    api_tokens: tuple[str, ...] = ()
+    """DigitalOcean API tokens accepted on ``/v2`` besides the control token (model access
+    keys are not)."""
+    regions: tuple[tuple[str, bool, bool], ...] = (("emulator", True, True),)
+    """``/v2/gen-ai/regions``: (region code, serves_inference, serves_batch)."""
 
 
 class EmulatorState:
