@@ -36,11 +36,13 @@ def check_request_body(method: str, path: str, body: Any) -> None:
         return
     violation = check_request(method, path, body)
     if violation is not None:
+        message = f"Invalid request: {violation}."
+        anthropic = None
+        if path.rstrip("/") == "/v1/messages":  # the Anthropic envelope there (§7)
+            error = {"type": "invalid_request_error", "message": message}
+            anthropic = {"type": "error", "error": error}
         raise EmulatorHTTPError(
-            400,
-            f"Invalid request: {violation}.",
-            code="bad_request",
-            param=violation.field or None,
+            400, message, code="bad_request", param=violation.field or None, body=anthropic
         )
 
 

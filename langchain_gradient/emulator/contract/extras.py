@@ -472,6 +472,20 @@ EXTRAS: tuple[Extra, ...] = (
         "Legacy 200 with the new key, until the emulator answers 410 (the lead's change).",
         same_as="PUT /v2/gen-ai/models/api_keys/{api_key_uuid}",
     ),
+    # ------------------------------------------------------------ messages
+    Extra(
+        "POST /v1/messages",
+        "response",
+        "",
+        {
+            "type": "object",
+            "required": ["id", "message"],
+            "properties": {"id": {"type": "string"}, "message": {"type": "string"}},
+        },
+        "gradient-api.md §7 (the Anthropic envelope for *some* 400s; DigitalOcean's otherwise)",
+        "DigitalOcean's {id, message} envelope on a 400 the emulator raises before routing "
+        "(e.g. a body that is not JSON).",
+    ),
     # ------------------------------------------------------------ every route
     Extra(
         "*",
