@@ -45,3 +45,41 @@ def test_tier_403_has_the_real_body(make_gradient_emulator) -> None:
     assert response.json() == {
         "error": {"message": "this model is not available for your subscription tier"}
     }
+
+
+def test_logprobs_are_filled_when_asked(gradient_emulator: GradientEmulator) -> None:
+    from openai import OpenAI
+
+    client = OpenAI(base_url=gradient_emulator.base_url, api_key=gradient_emulator.api_key)
+    messages = [{"role": "user", "content": "Hello"}]
+    plain = client.chat.completions.create(model="llama3.3-70b-instruct", messages=messages)
+    assert plain.choices[0].logprobs is None
+    asked = client.chat.completions.create(
+        model="llama3.3-70b-instruct", messages=messages, logprobs=True, top_logprobs=3
+    )
+    content = asked.choices[0].logprobs.content
+    assert "".join(e.token for e in content) == asked.choices[0].message.content
+    assert all(len(e.top_logprobs) == 3 and e.top_logprobs[0].token == e.token for e in content)
+    stream = client.chat.completions.create(
+        model="llama3.3-70b-instruct", messages=messages, logprobs=True, stream=True
+    )
+    tokens = [
+        e.token
+        for chunk in stream
+        if chunk.choices and chunk.choices[0].logprobs
+        for e in chunk.choices[0].logprobs.content
+    ]
+    assert "".join(tokens) == asked.choices[0].message.content
+
+
+def test_chat_gradient_reports_logprobs(gradient_emulator: GradientEmulator) -> None:
+    from langchain_gradient import ChatGradient
+
+    llm = ChatGradient(
+        model="llama3.3-70b-instruct",
+        base_url=gradient_emulator.base_url,
+        api_key=gradient_emulator.api_key,
+        logprobs=True,
+    )
+    message = llm.invoke("Hello")
+    assert message.response_metadata["logprobs"]["content"]

@@ -112,7 +112,9 @@ def test_gradient_chat_logprobs(sdk: Any) -> None:
     completion = sdk.chat.completions.create(
         model=MODEL, messages=MESSAGES, logprobs=True, top_logprobs=2
     )
-    assert completion.choices[0].message.content
+    entries = completion.choices[0].logprobs.content
+    assert "".join(e.token for e in entries) == completion.choices[0].message.content
+    assert all(len(e.top_logprobs) == 2 for e in entries)
 
 
 @pytest.mark.xfail(

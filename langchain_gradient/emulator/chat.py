@@ -28,6 +28,7 @@ from langchain_gradient.emulator.http_common import (
     state_of,
     write_sse,
 )
+from langchain_gradient.emulator.logprobs import chat_logprobs, token_logprobs, wants_logprobs
 from langchain_gradient.emulator.prompt_cache import CacheUsage
 from langchain_gradient.emulator.scripted_model import ToolCall
 from langchain_gradient.emulator.state import EmulatorState
@@ -42,7 +43,7 @@ from langchain_gradient.emulator.text_request import (
     positive_int,
     route_headers,
 )
-from langchain_gradient.emulator.tokens import token_pieces
+from langchain_gradient.emulator.tokens import split_tokens, token_pieces
 
 
 def parse_chat(request: web.Request, body: Mapping[str, Any]) -> TextRequest:
@@ -89,7 +90,9 @@ def chat_body(
     text_request: TextRequest,
     completions: Sequence[Completion],
     usage: dict[str, Any],
+    logprobs: int | None = None,
 ) -> dict[str, Any]:
+    """The chat.completion body; ``logprobs`` is the top-n asked for (None: not asked)."""
     quirks = state.config.quirks
     choices = []
     for completion in completions:
@@ -110,7 +113,7 @@ def chat_body(
             {
                 "index": completion.index,
                 "finish_reason": completion.finish_reason,
-                "logprobs": None,
+                "logprobs": None if logprobs is None else chat_logprobs(content, logprobs),
                 "message": message,
             }
         )
@@ -133,6 +136,7 @@ def chat_chunks(
     completions: Sequence[Completion],
     usage: dict[str, Any],
     include_usage: bool,
+    logprobs: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The chunk objects of a streamed chat completion (without ``[DONE]``)."""
     quirks = state.config.quirks
@@ -144,11 +148,13 @@ def chat_chunks(
     }
     per_chunk = max(1, state.config.stream_chunk_tokens)
 
-    def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    def chunk(
+        index: int, delta: dict[str, Any], finish: str | None = None, probs: Any = None
+    ) -> dict[str, Any]:
         event = {
             **base,
             "choices": [
-                {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
+                {"index": index, "delta": delta, "finish_reason": finish, "logprobs": probs}
             ],
         }
         if include_usage:
@@ -162,8 +168,15 @@ def chat_chunks(
             for piece in token_pieces(completion.reasoning, per_chunk):
                 yield chunk(index, {"reasoning_content": piece})
         if completion.content:
+            position = 0
             for piece in token_pieces(completion.content, per_chunk):
-                yield chunk(index, {"content": piece})
+                probs = None
+                if logprobs is not None:
+                    tokens = split_tokens(piece)
+                    entries = token_logprobs(tokens, position, logprobs)
+                    probs = {"content": entries, "refusal": None}
+                    position += len(tokens)
+                yield chunk(index, {"content": piece}, probs=probs)
         for position, call in enumerate(completion.tool_calls):
             yield chunk(
                 index,
@@ -197,12 +210,13 @@ async def handle_chat(request: web.Request) -> web.StreamResponse:
     route_headers(request, text_request)
     completions = generate(text_request)
     usage = chat_usage(state, account_prompt(request, text_request), completions)
+    asked, top = wants_logprobs(body)
+    logprobs = top if asked else None
     if body.get("stream") is True:
         options = body.get("stream_options") or {}
         include_usage = isinstance(options, Mapping) and options.get("include_usage") is True
-        return await write_sse(
-            request, chat_chunks(state, text_request, completions, usage, include_usage)
-        )
-    response = json_response(chat_body(state, text_request, completions, usage))
+        chunks = chat_chunks(state, text_request, completions, usage, include_usage, logprobs)
+        return await write_sse(request, chunks)
+    response = json_response(chat_body(state, text_request, completions, usage, logprobs))
     response.headers.update(context_of(request).headers)
     return response
