@@ -29,7 +29,7 @@ from langchain_gradient.emulator.contract import check_request, route_key
 
 pytestmark = pytest.mark.emulator_only
 PROPERTY = settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
