@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
 
+from integration_tests.contract._keys import seed_key
 from integration_tests.tools_helpers import connection, fal_tool
 from langchain_gradient import (
     ChatGradient,
@@ -186,3 +187,22 @@ def test_fal_tool_requests(gradient_emulator: GradientEmulator, tmp_path: Path) 
     fal = fal_tool(gradient_emulator, output_dir=tmp_path)
     fal.invoke({"type": "tool_call", "id": "1", "name": fal.name, "args": {"prompt": "a city"}})
     assert_sent_conforming(gradient_emulator, "/v1/async-invoke")
+
+
+def test_keys_cli_requests(
+    gradient_emulator: GradientEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from langchain_gradient.cli import main
+
+    monkeypatch.setenv("DIGITALOCEAN_TOKEN", gradient_emulator.control_token)
+    monkeypatch.setenv("DIGITALOCEAN_API_BASE", gradient_emulator.origin)
+    runner = CliRunner()
+    key_uuid = seed_key(gradient_emulator, "ci")
+    for args in (["list"], ["rename", key_uuid, "ci-2"], ["regenerate", key_uuid, "--yes"]):
+        result = runner.invoke(main, ["keys", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    base = "/v2/gen-ai/models/api_keys"
+    paths = (base, f"{base}/{key_uuid}", f"{base}/{key_uuid}/regenerate")
+    assert assert_sent_conforming(gradient_emulator, *paths) == 2  # rename, regenerate

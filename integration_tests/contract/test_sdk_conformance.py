@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from integration_tests.contract._keys import seed_key
 from langchain_gradient.emulator import GradientEmulator
 from langchain_gradient.emulator.contract import check_response
 
@@ -169,22 +170,11 @@ def test_gradient_api_key_create_is_gone(control: Any) -> None:
     assert caught.value.status_code == 410
 
 
-def _make_key(emulator: GradientEmulator) -> str:
-    import httpx
-
-    response = httpx.post(
-        emulator.origin + "/v2/gen-ai/models/api_keys",
-        json={"name": "made-in-test"},
-        headers={"Authorization": f"Bearer {emulator.control_token}"},
-    )
-    return str(response.json()["api_key_info"]["uuid"])
-
-
 def test_gradient_api_keys_list_update_regenerate_delete(
     control: Any, gradient_emulator: GradientEmulator
 ) -> None:
     sdk = control
-    key_uuid = _make_key(gradient_emulator)
+    key_uuid = seed_key(gradient_emulator)
     listed = sdk.inference.api_keys.list()
     assert any(k.uuid == key_uuid for k in listed.api_key_infos)
     renamed = sdk.inference.api_keys.update(path_api_key_uuid=key_uuid, name="renamed")
@@ -217,7 +207,7 @@ def test_pydo_list_regions_with_filters(do: Any, gradient_emulator: GradientEmul
 
 
 def test_pydo_api_keys(do: Any, gradient_emulator: GradientEmulator) -> None:
-    key_uuid = _make_key(gradient_emulator)
+    key_uuid = seed_key(gradient_emulator)
     path = "/v2/gen-ai/models/api_keys"
     _conforms("GET", path, do.genai.list_model_api_keys())
     _conforms(
