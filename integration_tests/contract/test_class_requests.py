@@ -165,7 +165,7 @@ def test_gradient_responses_requests(
 
 
 @PROPERTY
-@given(texts=st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=40))
+@given(texts=st.lists(st.text(min_size=1, max_size=20).filter(str.strip), min_size=1, max_size=40))
 def test_gradient_embeddings_requests(
     gradient_emulator: GradientEmulator, texts: list[str]
 ) -> None:
