@@ -48,7 +48,9 @@ from langchain_gradient._usage import to_usage_metadata
 MODEL_PROVIDER = "gradient"
 ROUTE_HEADER = "x-model-router-selected-route"
 # Content parts that only mean something to LangChain, never to the wire.
-_AI_ONLY_PARTS = frozenset({"reasoning", "thinking", "tool_call", "tool_call_chunk"})
+# Parts sent elsewhere (reasoning_content, tool_calls) or not at all: Anthropic-style
+# ``tool_use`` blocks repeat message.tool_calls and are no content part of the contract.
+_AI_ONLY_PARTS = frozenset({"reasoning", "thinking", "tool_call", "tool_call_chunk", "tool_use"})
 
 
 # ---------------------------------------------------------------------------- requests

@@ -12,9 +12,8 @@ Example:
     'required'
     >>> chat_tool_choice("get_weather", ["get_weather"])
     {'type': 'function', 'function': {'name': 'get_weather'}}
-    >>> chat_form = {"type": "function", "function": {"name": "get_weather"}}
-    >>> responses_tool_choice(chat_form, ["get_weather"])
-    {'type': 'function', 'name': 'get_weather'}
+    >>> responses_tool_choice({"type": "function", "name": "get_weather"}, ["get_weather"])
+    {'type': 'function', 'function': {'name': 'get_weather'}}
 """
 
 from __future__ import annotations
@@ -80,10 +79,14 @@ def chat_tool_choice(choice: Any, tool_names: Sequence[str]) -> str | dict[str, 
 
 
 def responses_tool_choice(choice: Any, tool_names: Sequence[str]) -> str | dict[str, Any]:
-    """``tool_choice`` in the flat Responses form: a keyword or ``{type, name}``."""
+    """``tool_choice`` for ``/v1/responses``: a keyword or ``{type, function: {name}}``.
+
+    DigitalOcean's contract types the request form with ``function: {name}`` (the
+    response echoes ``{type, name}``; ``gradient-api.md`` §4.1, §9.5).
+    """
     resolved = resolve_tool_choice(choice, tool_names)
     if isinstance(resolved, ForcedTool):
-        return {"type": "function", "name": resolved.name}
+        return {"type": "function", "function": {"name": resolved.name}}
     return resolved
 
 

@@ -52,12 +52,33 @@ def test_low_tier_key_gets_403_for_commercial_models(make_gradient_emulator) -> 
     client = OpenAI(base_url=emu.base_url, api_key="tier1", max_retries=0)
     ids = {m.id for m in client.models.list().data}
     assert "llama3.3-70b-instruct" in ids
-    assert "anthropic-claude-haiku-4.5" not in ids and "openai-gpt-5" not in ids
-    assert "openai-gpt-oss-120b" in ids  # open weights are not commercial
-    with pytest.raises(openai.PermissionDeniedError, match="tier"):
+    # the real list includes above-tier models; calling them answers 403 (§13.6)
+    assert "anthropic-claude-haiku-4.5" in ids and "openai-gpt-5" in ids
+    assert "openai-gpt-oss-120b" in ids
+    with pytest.raises(openai.PermissionDeniedError, match="tier") as caught:
         client.chat.completions.create(
             model="anthropic-claude-haiku-4.5", messages=[{"role": "user", "content": "Hi"}]
         )
+    assert caught.value.body == {
+        "message": "this model is not available for your subscription tier"
+    } or caught.value.response.json() == {
+        "error": {"message": "this model is not available for your subscription tier"}
+    }
+    client.chat.completions.create(  # open weights are not commercial
+        model="openai-gpt-oss-120b", messages=[{"role": "user", "content": "Hi"}]
+    )
+
+
+def test_chat_gradient_explains_the_real_tier_403(make_gradient_emulator) -> None:
+    from langchain_gradient import ChatGradient
+    from langchain_gradient._errors import GradientPermissionDeniedError
+
+    emu = make_gradient_emulator(keys={"tier1": KeyPolicy(tier=1)})
+    llm = ChatGradient(
+        model="anthropic-claude-haiku-4.5", base_url=emu.base_url, api_key="tier1", max_retries=0
+    )
+    with pytest.raises(GradientPermissionDeniedError, match="subscription tier"):
+        llm.invoke("Hi")
 
 
 def test_unknown_model_is_404(client) -> None:

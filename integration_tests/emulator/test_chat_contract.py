@@ -96,6 +96,8 @@ def test_stream_without_usage_has_no_usage_key(http) -> None:
     events = sse_events(http, {"model": MODEL, "messages": user("Hello")})
     assert events[-1] == "[DONE]"
     assert all("usage" not in event for event in events[:-1])
+    # the real service sends a choices: [] chunk even without include_usage (§13.6)
+    assert events[-2]["choices"] == []
 
 
 def test_stream_options_without_stream_is_400(client) -> None:
@@ -109,15 +111,21 @@ def test_stream_options_without_stream_is_400(client) -> None:
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [
-        ({"temperature": 2.5}, "temperature must be between 0 and 2"),
-        ({"temperature": "hot"}, "temperature must be a number"),
-        ({"max_completion_tokens": 0}, "max_completion_tokens must be an integer >= 1"),
-        ({"n": 0}, "n must be an integer >= 1"),
-        ({"stop": ["a", "b", "c", "d", "e"]}, "stop accepts at most 4"),
+        ({"temperature": 2.5}, "temperature must be smaller than or equal to 2 (rule: maximum)"),
+        ({"temperature": "hot"}, "temperature must be number or null (rule: type)"),
+        pytest.param(
+            {"max_completion_tokens": 255},
+            "max_completion_tokens must be bigger than or equal to 256",
+            marks=pytest.mark.xfail(
+                strict=False, reason="pending the lead's max_tokens rule (contract PENDING)"
+            ),
+        ),
+        ({"n": 0}, "n must be bigger than or equal to 1 (rule: minimum)"),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop must contain less than or equal to 4 items"),
         ({"tool_choice": "auto"}, "tool_choice is only allowed when tools are specified"),
         ({"response_format": {"type": "yaml"}}, "response_format.type"),
-        ({"reasoning_effort": "extreme"}, "reasoning effort must be one of"),
-        ({"messages": []}, "messages must be a non-empty list"),
+        ({"reasoning_effort": "extreme"}, "reasoning_effort must be one of"),
+        ({"messages": []}, "messages must contain at least 1 items (rule: minItems)"),
         ({"messages": [{"role": "robot", "content": "x"}]}, "role must be one of"),
         ({"messages": [{"role": "tool", "content": "x"}]}, "no tool_call_id"),
     ],
@@ -131,8 +139,9 @@ def test_validation_errors_say_what_to_fix(http, extra, fragment) -> None:
 
 
 def test_max_completion_tokens_truncates_with_length(client) -> None:
+    # the contract's minimum for max_completion_tokens is 256; max_tokens takes any limit
     completion = client.chat.completions.create(
-        model=MODEL, messages=user("Describe the ocean"), max_completion_tokens=5
+        model=MODEL, messages=user("Describe the ocean"), max_tokens=5
     )
     assert completion.choices[0].finish_reason == "length"
     assert completion.usage.completion_tokens == 5
@@ -493,7 +502,7 @@ def test_max_completion_tokens_above_the_model_limit_is_400_when_enforced(
 
     from langchain_gradient.emulator.models import EmulatedModel, ModelTable
 
-    tiny = ModelTable([EmulatedModel("tiny-chat", "chat", max_output_tokens=100)])
+    tiny = ModelTable([EmulatedModel("tiny-chat", "chat", max_output_tokens=300)])
     lenient = make_gradient_emulator(models=tiny)  # the default: limits are not enforced
     client = OpenAI(base_url=lenient.base_url, api_key=lenient.api_key, max_retries=0)
     completion = client.chat.completions.create(
@@ -502,12 +511,12 @@ def test_max_completion_tokens_above_the_model_limit_is_400_when_enforced(
     assert completion.choices[0].message.content
     emu = make_gradient_emulator(models=tiny, enforce_max_output_tokens=True)
     client = OpenAI(base_url=emu.base_url, api_key=emu.api_key, max_retries=0)
-    with pytest.raises(openai.BadRequestError, match="at most 100 output tokens"):
+    with pytest.raises(openai.BadRequestError, match="at most 300 output tokens"):
         client.chat.completions.create(
-            model="tiny-chat", messages=user("Hi"), max_completion_tokens=101
+            model="tiny-chat", messages=user("Hi"), max_completion_tokens=301
         )
     assert client.chat.completions.create(
-        model="tiny-chat", messages=user("Hi"), max_completion_tokens=100
+        model="tiny-chat", messages=user("Hi"), max_completion_tokens=300
     ).choices
     with pytest.raises(openai.BadRequestError, match="max_output_tokens is too large"):
         client.responses.create(model="tiny-chat", input="Hi", max_output_tokens=500)
@@ -532,6 +541,7 @@ def test_configured_router_routes(make_gradient_emulator) -> None:
 
 def test_stream_with_n_choices_streams_each_index(http) -> None:
     events = sse_events(http, {"model": MODEL, "messages": user("Hello"), "n": 2})
+    events = [e for e in events if e == "[DONE]" or e["choices"]]
     indexes = {e["choices"][0]["index"] for e in events[:-1]}
     assert indexes == {0, 1}
     finishes = [e["choices"][0] for e in events[:-1] if e["choices"][0]["finish_reason"]]

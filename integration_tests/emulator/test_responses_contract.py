@@ -134,7 +134,8 @@ def test_openai_cache_retention_reports_cached_tokens(client) -> None:
     assert again.usage.input_tokens_details.cached_tokens == again.usage.input_tokens
 
 
-def test_events_stream_format_with_openai_sdk(client) -> None:
+def test_events_stream_format_with_openai_sdk(gradient_emulator, client) -> None:
+    gradient_emulator.config.responses_stream_format = "events"
     with client.responses.stream(
         model="openai-gpt-oss-20b", input="What is the weather in Paris?", tools=[WEATHER]
     ) as stream:
@@ -149,7 +150,8 @@ def test_events_stream_format_with_openai_sdk(client) -> None:
     assert json.loads(final.output[1].arguments) == {"city": "Paris"}
 
 
-def test_events_stream_text_deltas_rebuild_the_text(http) -> None:
+def test_events_stream_text_deltas_rebuild_the_text(gradient_emulator, http) -> None:
+    gradient_emulator.config.responses_stream_format = "events"
     payloads = stream_payloads(http, {"model": "llama3.3-70b-instruct", "input": "Hello"})
     assert "[DONE]" not in payloads
     numbers = [p["sequence_number"] for p in payloads]
@@ -162,7 +164,7 @@ def test_events_stream_text_deltas_rebuild_the_text(http) -> None:
 
 
 def test_chunk_stream_format(gradient_emulator, http) -> None:
-    gradient_emulator.config.responses_stream_format = "chunk"
+    assert gradient_emulator.config.responses_stream_format == "chunk"  # the default
     payloads = stream_payloads(http, {"model": "openai-gpt-oss-20b", "input": "Hello"})
     assert payloads[-1] == "[DONE]"
     chunks = payloads[:-1]
@@ -175,6 +177,9 @@ def test_chunk_stream_format(gradient_emulator, http) -> None:
 
 def test_responses_validation(http) -> None:
     response = http.post("/v1/responses", json={"model": "llama3.3-70b-instruct", "input": 42})
-    assert response.status_code == 400 and "input must be a string" in response.json()["message"]
+    assert (
+        response.status_code == 400
+        and "input must be array or string" in response.json()["message"]
+    )
     response = http.post("/v1/responses", json={"model": "bge-m3", "input": "x"})
     assert response.status_code == 400 and "embedding model" in response.json()["message"]

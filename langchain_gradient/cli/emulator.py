@@ -54,7 +54,7 @@ from langchain_gradient.cli._session import Session, gradient_command
 @click.option(
     "--responses-stream",
     type=click.Choice(["events", "chunk"]),
-    default="events",
+    default="chunk",
     show_default=True,
     help="Responses streaming format.",
 )

@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--responses-stream",
         choices=("events", "chunk"),
-        default="events",
+        default="chunk",
         help="Responses streaming format",
     )
     parser.add_argument("--clock-speed", type=float, default=1.0, help="job clock multiplier")

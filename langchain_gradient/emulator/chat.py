@@ -4,7 +4,10 @@ Streaming follows ``gradient-api.md`` §3.3: single-line ``data:`` events; the r
 the first chunk; ``reasoning_content`` then ``content`` deltas; tool calls as a first
 fragment (``index, id, type, function.name, arguments: ""``) and argument fragments;
 a final chunk with the ``finish_reason``; with ``stream_options.include_usage`` every
-chunk has ``usage: null`` and a ``choices: []`` usage chunk comes before ``[DONE]``.
+chunk has ``usage: null`` and a ``choices: []`` usage chunk comes before ``[DONE]``;
+without it the ``choices: []`` chunk still comes, without usage (real traffic,
+``gradient-api.md`` §13.6). Usage carries ``prompt_tokens_details``; a reply whose
+budget ran out before any text has ``content: null``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from langchain_gradient.emulator.http_common import (
     state_of,
     write_sse,
 )
+from langchain_gradient.emulator.logprobs import chat_logprobs, token_logprobs, wants_logprobs
 from langchain_gradient.emulator.prompt_cache import CacheUsage
 from langchain_gradient.emulator.scripted_model import ToolCall
 from langchain_gradient.emulator.state import EmulatorState
@@ -39,7 +43,7 @@ from langchain_gradient.emulator.text_request import (
     positive_int,
     route_headers,
 )
-from langchain_gradient.emulator.tokens import token_pieces
+from langchain_gradient.emulator.tokens import split_tokens, token_pieces
 
 
 def parse_chat(request: web.Request, body: Mapping[str, Any]) -> TextRequest:
@@ -67,6 +71,7 @@ def chat_usage(
     }
     if not (state.config.quirks and not cache.read and not cache.created):
         usage.update(cache.chat_fields())
+    usage["prompt_tokens_details"] = {"cached_tokens": cache.read}  # real usage, §13.6
     if reasoning_tokens:
         usage["completion_tokens_details"] = {"reasoning_tokens": reasoning_tokens}
     return usage
@@ -85,13 +90,18 @@ def chat_body(
     text_request: TextRequest,
     completions: Sequence[Completion],
     usage: dict[str, Any],
+    logprobs: int | None = None,
 ) -> dict[str, Any]:
+    """The chat.completion body; ``logprobs`` is the top-n asked for (None: not asked)."""
     quirks = state.config.quirks
     choices = []
     for completion in completions:
+        content = completion.content
+        if completion.finish_reason == "length" and not content:
+            content = None  # the budget was spent before any answer text (§13.6)
         message: dict[str, Any] = {
             "role": "" if quirks else "assistant",
-            "content": completion.content,
+            "content": content,
             "reasoning_content": completion.reasoning,
             "refusal": None,
         }
@@ -103,7 +113,7 @@ def chat_body(
             {
                 "index": completion.index,
                 "finish_reason": completion.finish_reason,
-                "logprobs": None,
+                "logprobs": None if logprobs is None else chat_logprobs(content, logprobs),
                 "message": message,
             }
         )
@@ -126,6 +136,7 @@ def chat_chunks(
     completions: Sequence[Completion],
     usage: dict[str, Any],
     include_usage: bool,
+    logprobs: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The chunk objects of a streamed chat completion (without ``[DONE]``)."""
     quirks = state.config.quirks
@@ -137,11 +148,13 @@ def chat_chunks(
     }
     per_chunk = max(1, state.config.stream_chunk_tokens)
 
-    def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    def chunk(
+        index: int, delta: dict[str, Any], finish: str | None = None, probs: Any = None
+    ) -> dict[str, Any]:
         event = {
             **base,
             "choices": [
-                {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
+                {"index": index, "delta": delta, "finish_reason": finish, "logprobs": probs}
             ],
         }
         if include_usage:
@@ -155,8 +168,15 @@ def chat_chunks(
             for piece in token_pieces(completion.reasoning, per_chunk):
                 yield chunk(index, {"reasoning_content": piece})
         if completion.content:
+            position = 0
             for piece in token_pieces(completion.content, per_chunk):
-                yield chunk(index, {"content": piece})
+                probs = None
+                if logprobs is not None:
+                    tokens = split_tokens(piece)
+                    entries = token_logprobs(tokens, position, logprobs)
+                    probs = {"content": entries, "refusal": None}
+                    position += len(tokens)
+                yield chunk(index, {"content": piece}, probs=probs)
         for position, call in enumerate(completion.tool_calls):
             yield chunk(
                 index,
@@ -178,8 +198,8 @@ def chat_chunks(
                     {"tool_calls": [{"index": position, "function": {"arguments": fragment}}]},
                 )
         yield chunk(index, {}, completion.finish_reason)
-    if include_usage:
-        yield {**base, "choices": [], "usage": usage}
+    # the real service sends a choices: [] chunk even without include_usage (§13.6)
+    yield {**base, "choices": [], "usage": usage} if include_usage else {**base, "choices": []}
 
 
 async def handle_chat(request: web.Request) -> web.StreamResponse:
@@ -190,12 +210,13 @@ async def handle_chat(request: web.Request) -> web.StreamResponse:
     route_headers(request, text_request)
     completions = generate(text_request)
     usage = chat_usage(state, account_prompt(request, text_request), completions)
+    asked, top = wants_logprobs(body)
+    logprobs = top if asked else None
     if body.get("stream") is True:
         options = body.get("stream_options") or {}
         include_usage = isinstance(options, Mapping) and options.get("include_usage") is True
-        return await write_sse(
-            request, chat_chunks(state, text_request, completions, usage, include_usage)
-        )
-    response = json_response(chat_body(state, text_request, completions, usage))
+        chunks = chat_chunks(state, text_request, completions, usage, include_usage, logprobs)
+        return await write_sse(request, chunks)
+    response = json_response(chat_body(state, text_request, completions, usage, logprobs))
     response.headers.update(context_of(request).headers)
     return response

@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from langchain_gradient.emulator.errors import EmulatorHTTPError, bad_request
+from langchain_gradient.emulator.gen_ai import authorize
 from langchain_gradient.emulator.http_common import RouteAdder, body_of, json_response, state_of
 from langchain_gradient.emulator.keys import KeyPolicy, new_secret
 from langchain_gradient.emulator.state import EmulatorState
@@ -31,10 +32,7 @@ BASE = "/v2/gen-ai/models/api_keys"
 
 
 def _authorize(request: web.Request) -> None:
-    state = state_of(request)
-    header = request.headers.get("Authorization", "")
-    if header[7:].strip() != state.control_token or header[:7].lower() != "bearer ":
-        raise EmulatorHTTPError(401, "Unable to authenticate you.")
+    authorize(request)  # a DigitalOcean API token, not a model access key
 
 
 def _public(info: dict[str, Any]) -> dict[str, Any]:
@@ -86,8 +84,7 @@ def create_key(state: EmulatorState, name: str) -> dict[str, Any]:
         "created_at": _now(),
         "created_by": "emulator",
         "secret_key": secret,
-        "deleted_at": None,
-    }
+    }  # no deleted_at until deleted: the contract types it as a string
     with state.lock:
         state.api_keys[key_uuid] = info
     state.keys.add(secret, KeyPolicy(name=name))

@@ -57,7 +57,10 @@ class EmulatorHTTPError(Exception):
         code: str | None = None,
         param: str | None = None,
         headers: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
     ) -> None:
+        self.body = body
+        """A body seen on the real service, sent as is instead of the configured envelope."""
         self.status = status
         self.message = message or DEFAULT_MESSAGES.get(status, "Request failed.")
         self.code = code or _CODES.get(status, "error")
@@ -73,6 +76,8 @@ def bad_request(message: str, param: str | None = None) -> EmulatorHTTPError:
 
 def error_body(error: EmulatorHTTPError, fmt: ErrorFormat, request_id: str) -> dict[str, Any]:
     """The JSON body for ``error`` in envelope ``fmt``."""
+    if error.body is not None:
+        return error.body
     if fmt == "openai":
         return {
             "error": {
@@ -83,6 +88,14 @@ def error_body(error: EmulatorHTTPError, fmt: ErrorFormat, request_id: str) -> d
             }
         }
     return {"id": error.code, "message": error.message, "request_id": request_id}
+
+
+TIER_MESSAGE = "this model is not available for your subscription tier"
+
+
+def tier_error() -> EmulatorHTTPError:
+    """The real 403 for a model above the account's tier (``gradient-api.md`` §13.6)."""
+    return EmulatorHTTPError(403, TIER_MESSAGE, body={"error": {"message": TIER_MESSAGE}})
 
 
 def stream_error_body(message: str, status: int = 500) -> dict[str, Any]:

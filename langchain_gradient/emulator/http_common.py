@@ -15,7 +15,13 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator.errors import EmulatorHTTPError, bad_request, stream_error_body
+from langchain_gradient.emulator.conformance import check_stream_event
+from langchain_gradient.emulator.errors import (
+    EmulatorHTTPError,
+    bad_request,
+    stream_error_body,
+    tier_error,
+)
 from langchain_gradient.emulator.faults import Fault
 from langchain_gradient.emulator.keys import KeyPolicy
 from langchain_gradient.emulator.models import EmulatedModel
@@ -126,11 +132,7 @@ def check_access(policy: KeyPolicy | None, model_id: str, commercial: bool) -> N
             403, f"This model access key is not allowed to use the model '{model_id}'."
         )
     if not policy.tier_allows(commercial):
-        raise EmulatorHTTPError(
-            403,
-            f"Your account tier does not include the model '{model_id}'. "
-            "OpenAI and Anthropic models need tier 3 or higher.",
-        )
+        raise tier_error()
 
 
 def route_model(request: web.Request, model_id: Any, prompt: str) -> tuple[str, str | None]:
@@ -187,8 +189,12 @@ async def _write_events(
 ) -> web.StreamResponse:
     await response.prepare(request)
     fault = context_of(request).fault
-    delay = state_of(request).config.stream_event_delay
+    state = state_of(request)
+    delay = state.config.stream_event_delay
+    check = state.config.check_responses
     for sent, event in enumerate(events):
+        if check:
+            check_stream_event(state, request.method, request.path, event)
         if fault is not None and sent >= fault.after_events:
             if fault.kind == "disconnect":
                 await response.write(b'data: {"id":"cut-')

@@ -16,6 +16,10 @@ Example::
                            api_key=gradient_emulator.api_key)
         assert llm.invoke("Hello").content
 
+With the ini option ``gradient_emulator_check_responses = true`` every emulator these
+fixtures start checks each response and stream event it sends against DigitalOcean's
+contract, and a test whose emulator broke it fails at teardown.
+
 aiohttp is imported only when a fixture is used, so installing this package never
 breaks test suites that lack the ``emulator`` extra.
 """
@@ -43,10 +47,34 @@ def _emulator_class() -> type[GradientEmulator]:
     return GradientEmulator
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "gradient_emulator_check_responses",
+        "check every emulator response and stream event against DigitalOcean's contract",
+        type="bool",
+        default=False,
+    )
+
+
+def _check_responses(config: pytest.Config) -> bool:
+    return bool(config.getini("gradient_emulator_check_responses"))
+
+
+def _fail_on_contract_violations(emulator: GradientEmulator) -> None:
+    violations = list(emulator.state.contract_violations)
+    if violations:
+        emulator.state.contract_violations.clear()
+        pytest.fail(
+            "the emulator sent responses that break DigitalOcean's contract:\n  "
+            + "\n  ".join(violations[:10]),
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
-def gradient_emulator_session() -> Iterator[GradientEmulator]:
+def gradient_emulator_session(pytestconfig: pytest.Config) -> Iterator[GradientEmulator]:
     """One emulator for the whole session (use ``gradient_emulator`` in tests)."""
-    emulator = _emulator_class()().start()
+    emulator = _emulator_class()(check_responses=_check_responses(pytestconfig)).start()
     try:
         yield emulator
     finally:
@@ -62,6 +90,7 @@ def gradient_emulator(gradient_emulator_session: GradientEmulator) -> Iterator[G
     emulator.reset()
     try:
         yield emulator
+        _fail_on_contract_violations(emulator)
     finally:
         emulator.reset()
         emulator.state.config = initial
@@ -79,17 +108,22 @@ def gradient_emulator_env(
 
 
 @pytest.fixture
-def make_gradient_emulator() -> Iterator[Callable[..., GradientEmulator]]:
+def make_gradient_emulator(
+    pytestconfig: pytest.Config,
+) -> Iterator[Callable[..., GradientEmulator]]:
     """A factory: ``make_gradient_emulator(quirks=True)`` returns a started emulator."""
     started: list[GradientEmulator] = []
 
     def make(**kwargs: Any) -> GradientEmulator:
+        kwargs.setdefault("check_responses", _check_responses(pytestconfig))
         emulator = _emulator_class()(**kwargs).start()
         started.append(emulator)
         return emulator
 
     try:
         yield make
+        for emulator in started:
+            _fail_on_contract_violations(emulator)
     finally:
         for emulator in started:
             emulator.stop()

@@ -6,9 +6,10 @@ models, then the ``message`` with ``output_text``, then ``function_call`` items.
 continues from it; an unknown id answers 404 naming ``previous_response_id``.
 
 Streaming has two documented formats (§4.3), chosen by
-``EmulatorConfig.responses_stream_format``: ``"events"`` (OpenAI typed events ending
-with ``response.completed`` carrying the full response) and ``"chunk"`` (chat-like
-``response.chunk`` objects, a ``choices: []`` usage chunk, then ``[DONE]``).
+``EmulatorConfig.responses_stream_format``: ``"chunk"`` (the default, as DigitalOcean's
+contract and SDKs type it: chat-like ``response.chunk`` objects, a ``choices: []`` usage
+chunk, then ``[DONE]``) or ``"events"`` (OpenAI typed events ending with
+``response.completed`` carrying the full response).
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def output_items(completion: Completion) -> list[dict[str, Any]]:
                 "name": call.name,
                 "arguments": call.arguments,
                 "status": "completed",
+                "content": [],  # the contract requires content on every output item
             }
         )
     return items
@@ -154,11 +156,14 @@ def response_body(
 ) -> dict[str, Any]:
     now = int(time.time())
     incomplete = completion.finish_reason == "length"
+    # Echoes typed as DigitalOcean's contract and gradient SDK declare them: strings
+    # (``CreateResponseResponse.tool_choice/text/reasoning: Optional[str]``).
     tool_choice = body.get("tool_choice", "auto")
     if isinstance(tool_choice, Mapping):
-        function = tool_choice.get("function")
-        name = function.get("name") if isinstance(function, Mapping) else tool_choice.get("name")
-        tool_choice = {"type": "function", "name": name}
+        tool_choice = "required"  # a forced function: a call is required [inferred]
+    text = body.get("text")
+    text_format = text.get("format") if isinstance(text, Mapping) else None
+    reasoning = body.get("reasoning")
     return {
         "id": _new_id("resp_"),
         "object": "response",
@@ -180,8 +185,8 @@ def response_body(
         "previous_response_id": previous_id,
         "store": body.get("store", True) is not False,
         "metadata": body.get("metadata") or {},
-        "text": body.get("text") or {"format": {"type": "text"}},
-        "reasoning": body.get("reasoning"),
+        "text": text_format.get("type", "text") if isinstance(text_format, Mapping) else "text",
+        "reasoning": reasoning.get("effort") if isinstance(reasoning, Mapping) else None,
         "user": body.get("user"),
     }
 

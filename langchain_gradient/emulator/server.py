@@ -22,8 +22,9 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator import control_plane, embeddings, images, jobs, responses
+from langchain_gradient.emulator import control_plane, embeddings, gen_ai, images, jobs, responses
 from langchain_gradient.emulator.chat import handle_chat
+from langchain_gradient.emulator.conformance import check_request_body, check_response_body
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
 from langchain_gradient.emulator.faults import Fault
 from langchain_gradient.emulator.http_common import (
@@ -49,13 +50,17 @@ def bearer_token(request: web.Request) -> str | None:
 
 
 async def handle_models(request: web.Request) -> web.Response:
-    """``GET /v1/models``: the models this key may use."""
+    """``GET /v1/models``: the models in this key's scope, above-tier ones included.
+
+    The real list includes models the account's tier cannot call; calling them answers
+    403 (``gradient-api.md`` §13.6).
+    """
     state = state_of(request)
     policy = context_of(request).policy
     data = [
         {"id": m.id, "object": "model", "created": m.created, "owned_by": m.owned_by}
         for m in state.models
-        if policy is None or (policy.allows(m.id) and policy.tier_allows(m.is_commercial))
+        if policy is None or policy.allows(m.id)
     ]
     return json_response({"object": "list", "data": data})
 
@@ -131,6 +136,8 @@ def gateway(handler: Handler) -> Handler:
             if path.startswith("/v1/"):
                 rate_headers = _authenticate(state, request, context)
             context.headers = {**rate_headers, "x-request-id": request_id}
+            if state.config.check_requests:
+                check_request_body(method, path, body)
             response: web.StreamResponse | None = None
             request[_PENDING] = (started, None)
             if state.faults.active:
@@ -154,6 +161,8 @@ def gateway(handler: Handler) -> Handler:
             logger.exception("gradient emulator: %s %s failed", method, path)
             message = f"The emulator failed: {type(error).__name__}: {error}"
             response = _error_response(state, EmulatorHTTPError(500, message), request_id)
+        if state.config.check_responses and isinstance(response, web.Response):
+            check_response_body(state, method, path, response.status, response.body)
         if not response.prepared:
             headers = response.headers
             for name, value in rate_headers.items():
@@ -257,5 +266,6 @@ def build_app(state: EmulatorState) -> web.Application:
     add("POST", "/v1/chat/completions", handle_chat)
     for module in (responses, images, jobs, embeddings, control_plane):
         module.add_routes(add)
+    gen_ai.add_routes(add)
     app.router.add_route("*", "/{tail:.*}", gateway(unknown_route))
     return app

@@ -46,8 +46,9 @@ class EmulatorConfig:
     quirks: bool = False
     """Reproduce the docs' quirks: empty ``id`` and ``role``, ``audio``/``service_tier`` nulls,
     no cache fields in usage when they are zero."""
-    responses_stream_format: ResponsesStreamFormat = "events"
-    """``events``: OpenAI typed Responses events; ``chunk``: chat-like ``response.chunk``."""
+    responses_stream_format: ResponsesStreamFormat = "chunk"
+    """``chunk`` (default): chat-like ``response.chunk`` events, the format DigitalOcean's
+    contract and SDKs type; ``events``: OpenAI typed Responses events (godo, §9.1)."""
     async_invoke_status: int = 202
     """Status of ``POST /v1/async-invoke`` (202, or 200 as some deployments answer)."""
     image_sizes: tuple[str, ...] = SPEC_SIZES + SQUARE_SIZES
@@ -71,6 +72,17 @@ class EmulatorConfig:
     job_durations: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     """fal model id (or prefix) -> (seconds QUEUED, seconds IN_PROGRESS) on the emulator clock."""
     default_job_duration: tuple[float, float] = (1.0, 2.0)
+    check_requests: bool = True
+    """400 (naming the field and the rule) for a request body that breaks DigitalOcean's
+    contract; documented extras are allowed (``emulator/contract/extras.py``)."""
+    check_responses: bool = False
+    """Test mode: check every response and stream event against the contract and keep
+    each breach in ``EmulatorState.contract_violations``."""
+    api_tokens: tuple[str, ...] = ()
+    """DigitalOcean API tokens accepted on ``/v2`` besides the control token (model access
+    keys are not)."""
+    regions: tuple[tuple[str, bool, bool], ...] = (("emulator", True, True),)
+    """``/v2/gen-ai/regions``: (region code, serves_inference, serves_batch)."""
 
 
 class EmulatorState:
@@ -103,6 +115,8 @@ class EmulatorState:
         self.api_keys: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self._usage: dict[str, tuple[float, int]] = {}
+        self.contract_violations: list[str] = []
+        """Responses or events that broke the contract (``config.check_responses``)."""
 
     def count_request(self, key: str) -> tuple[int, int]:
         """Count one request for ``key``; return (remaining, reset epoch seconds)."""
@@ -129,3 +143,4 @@ class EmulatorState:
             self.jobs.clear()
             self.job_plans.clear()
             self._usage.clear()
+            self.contract_violations.clear()

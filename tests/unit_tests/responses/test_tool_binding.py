@@ -26,12 +26,12 @@ NAMES = ["get_weather", "get_time"]
         (
             "get_time",
             {"type": "function", "function": {"name": "get_time"}},
-            {"type": "function", "name": "get_time"},
+            {"type": "function", "function": {"name": "get_time"}},
         ),
         (
             {"type": "function", "name": "get_time"},
             {"type": "function", "function": {"name": "get_time"}},
-            {"type": "function", "name": "get_time"},
+            {"type": "function", "function": {"name": "get_time"}},
         ),
         ({"type": "web_search"}, {"type": "web_search"}, {"type": "web_search"}),
     ],

@@ -71,7 +71,7 @@ def test_bind_tools_sends_flat_format(server: FakeResponsesServer) -> None:
     assert body["tools"][1]["name"] == "Weather"
     assert "function" not in body["tools"][1]
     assert body["tools"][2] == {"type": "web_search"}
-    assert body["tool_choice"] == {"type": "function", "name": "get_time"}
+    assert body["tool_choice"] == {"type": "function", "function": {"name": "get_time"}}
     assert body["parallel_tool_calls"] is False
     assert message.tool_calls[0]["args"] == {"zone": "UTC"}
 
@@ -87,9 +87,12 @@ def test_bind_tools_sends_flat_format(server: FakeResponsesServer) -> None:
         ({"type": "web_search"}, {"type": "web_search"}),
         (
             {"type": "function", "function": {"name": "get_time"}},
-            {"type": "function", "name": "get_time"},
+            {"type": "function", "function": {"name": "get_time"}},
         ),
-        ({"type": "function", "name": "get_time"}, {"type": "function", "name": "get_time"}),
+        (
+            {"type": "function", "name": "get_time"},
+            {"type": "function", "function": {"name": "get_time"}},
+        ),
     ],
 )
 def test_tool_choice_forms(server: FakeResponsesServer, choice: Any, expected: Any) -> None:
@@ -123,7 +126,7 @@ def test_structured_output_function_calling(
     expected = {"city": "Paris", "celsius": 21.5}
     assert (result.model_dump() if isinstance(result, BaseModel) else result) == expected
     body = server.bodies[0]
-    assert body["tool_choice"] == {"type": "function", "name": name}
+    assert body["tool_choice"] == {"type": "function", "function": {"name": name}}
     assert body["tools"][0]["name"] == name
     assert "function" not in body["tools"][0]  # flat Responses format
 
