@@ -153,6 +153,7 @@ _EXPORTS: dict[str, str] = {
     "FalJobTimeoutError": "langchain_gradient.tools.fal_jobs",
     "FalPollPolicy": "langchain_gradient.tools.fal_jobs",
     "GradientImageTool": "langchain_gradient.tools.images",
+    "KeyInWrongPlaceError": "langchain_gradient._secrets",
 }
 
 __all__ = [
@@ -204,6 +205,7 @@ __all__ = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "KeyInWrongPlaceError",
 ]
 
 
