@@ -154,6 +154,7 @@ _EXPORTS: dict[str, str] = {
     "FalPollPolicy": "langchain_gradient.tools.fal_jobs",
     "GradientImageTool": "langchain_gradient.tools.images",
     "KeyInWrongPlaceError": "langchain_gradient._secrets",
+    "GradientMalformedResponseError": "langchain_gradient._errors",
 }
 
 __all__ = [
@@ -206,6 +207,7 @@ __all__ = [
     "report_media_usage",
     "select_model",
     "KeyInWrongPlaceError",
+    "GradientMalformedResponseError",
 ]
 
 

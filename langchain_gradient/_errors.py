@@ -12,7 +12,8 @@ What to catch::
     │   ├── GradientNotFoundError            404 (ModelNotFoundError)
     │   ├── GradientRateLimitError           429 after retries (ModelRateLimitError)
     │   ├── GradientServerError              5xx after retries (ModelAPIError)
-    │   └── GradientStreamError              error event inside a stream (ModelAPIError)
+    │   ├── GradientStreamError              error event inside a stream, or a cut stream
+│   └── GradientMalformedResponseError   a 200 whose body lacks what an answer needs
     └── GradientConnectionError              endpoint unreachable (ModelConnectionError)
         └── GradientTimeoutError             no answer in time (ModelTimeoutError)
 
@@ -380,3 +381,57 @@ def _safe_request_url(exc: Any) -> str:
         return "unknown URL"
     # Only scheme, host and path: a query string could carry anything.
     return f"{url.scheme}://{url.host}{':' + str(url.port) if url.port else ''}{url.path}"
+
+
+class GradientMalformedResponseError(GradientAPIError, ModelAPIError):
+    """A 200 whose body is not an answer: chat without ``choices``, Responses without
+    ``output``, images without ``data``, a finished job without ``output``.
+
+    ``usage`` keeps the body's usage (the call may still be billed) and ``request_id``
+    the id to quote to support.
+
+    Example:
+        >>> from langchain_gradient import ChatGradient
+        >>> try:  # doctest: +SKIP
+        ...     ChatGradient().invoke("hi")
+        ... except GradientMalformedResponseError as err:
+        ...     print(err.request_id, err.usage)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = 200,
+        request_id: str | None = None,
+        body: object = None,
+        usage: object = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
+        self.usage = usage
+
+
+def malformed_response(
+    what: str, body: object, *, headers: Any = None, request_id: str | None = None
+) -> GradientMalformedResponseError:
+    """The error for a 200 body that lacks ``what``; keeps usage and the request id.
+
+    Example:
+        >>> err = malformed_response("choices", {"choices": [], "usage": {"total_tokens": 3}})
+        >>> err.usage, str(err).split(";")[0]
+        ({'total_tokens': 3}, 'Gradient answered 200 without choices')
+    """
+    request_id = request_id or _request_id(body, headers)
+    usage = body.get("usage") if isinstance(body, dict) else None
+    detail = error_message_from_body(body, fallback="")
+    suffix = f" (request id {request_id})" if request_id else ""
+    return GradientMalformedResponseError(
+        f"Gradient answered 200 without {what}; the body is not an answer"
+        + (f" ({detail[:200]})" if detail else "")
+        + ". Retry the call; if it keeps happening, report it with the request id."
+        + suffix,
+        request_id=request_id,
+        body=body,
+        usage=usage,
+    )
+

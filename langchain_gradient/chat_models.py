@@ -30,7 +30,11 @@ from langchain_gradient._chat_params import (
     chat_request,
     move_unknown_to_model_kwargs,
 )
-from langchain_gradient._errors import GradientAPIError, error_message_from_body
+from langchain_gradient._errors import (
+    GradientAPIError,
+    error_message_from_body,
+    malformed_response,
+)
 from langchain_gradient._messages import (
     ROUTE_HEADER,
     ChatStreamConverter,
@@ -254,6 +258,11 @@ class ChatGradient(GradientChatModelBase):
                 status_code=200,
                 body=body,
             )
+        choices = body["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise malformed_response("choices", body, headers=response.headers)
+        if not all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices):
+            raise malformed_response("a message in every choice", body, headers=response.headers)
         route = response.headers.get(ROUTE_HEADER)
         return chat_result_from_response(body, requested_model=model, route=route)
 

@@ -32,7 +32,12 @@ from pydantic import ConfigDict, Field, model_validator
 
 from langchain_gradient._chat_base import GradientChatModelBase
 from langchain_gradient._chat_params import move_unknown_to_model_kwargs
-from langchain_gradient._errors import GradientAPIError, GradientError, error_message_from_body
+from langchain_gradient._errors import (
+    GradientAPIError,
+    GradientError,
+    error_message_from_body,
+    malformed_response,
+)
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,
@@ -313,6 +318,7 @@ class GradientResponses(GradientChatModelBase):
                 status_code=200,
                 body=body,
             )
+        _check_output(body)
         message = response_to_message(body, self.model_name)
         return ChatResult(
             generations=[ChatGeneration(message=message)],
@@ -425,3 +431,19 @@ class GradientResponses(GradientChatModelBase):
 def _text(chunk: ChatGenerationChunk) -> str:
     content = chunk.message.content
     return content if isinstance(content, str) else ""
+
+
+def _check_output(body: Mapping[str, Any]) -> None:
+    """A 200 body must carry ``output`` items (or, chat-shaped, ``choices``); an empty
+    list is an answer only when the response says it stopped early (``incomplete``)."""
+    if "output" not in body and "choices" in body:
+        choices = body["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise malformed_response("choices", dict(body))
+        return
+    output = body.get("output")
+    if not isinstance(output, list) or not all(isinstance(item, Mapping) for item in output):
+        raise malformed_response("an output list", dict(body))
+    if not output and body.get("status") != "incomplete":
+        raise malformed_response("any output item", dict(body))
+

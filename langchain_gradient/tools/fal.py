@@ -20,6 +20,7 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from langchain_gradient._connection import GradientConnection
+from langchain_gradient._errors import malformed_response
 from langchain_gradient.tools._billing import (
     billable_units,
     catalog_fal_kind,
@@ -217,7 +218,7 @@ class GradientFalTool(GradientConnection, BaseTool):
         def report(job: FalJob, elapsed: float) -> None:
             emit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        job = self.jobs.run(self.model_id, model_input, tags=tags, on_status=report)
+        job = _with_output(self.jobs.run(self.model_id, model_input, tags=tags, on_status=report))
         saved = self._download(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
         emit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
@@ -231,7 +232,9 @@ class GradientFalTool(GradientConnection, BaseTool):
         async def report(job: FalJob, elapsed: float) -> None:
             await aemit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        job = await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
+        job = _with_output(
+            await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
+        )
         saved = await self._adownload(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
         await aemit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
@@ -250,14 +253,14 @@ class GradientFalTool(GradientConnection, BaseTool):
             ... except FalJobTimeoutError as err:
             ...     content, artifact = tool.resume(err.request_id)
         """
-        job = self.jobs.wait_for_job(request_id, timeout=timeout)
+        job = _with_output(self.jobs.wait_for_job(request_id, timeout=timeout))
         return self._describe(job, {}, self._download(job, _stem({}, job)))
 
     async def aresume(
         self, request_id: str, *, timeout: float | None = None
     ) -> tuple[str, dict[str, Any]]:
         """Async :meth:`resume`."""
-        job = await self.jobs.await_for_job(request_id, timeout=timeout)
+        job = _with_output(await self.jobs.await_for_job(request_id, timeout=timeout))
         return self._describe(job, {}, await self._adownload(job, _stem({}, job)))
 
     # -- pieces --------------------------------------------------------------------------
@@ -399,6 +402,17 @@ def _keeping_all_or_none(job: FalJob) -> Iterator[list[Path]]:
             url=exc.url,
             request_id=job.request_id,
         ) from exc
+
+
+def _with_output(job: FalJob) -> FalJob:
+    """A completed job must carry its ``output`` object; without it there is no result."""
+    if job.output is None:
+        raise malformed_response(
+            f"an output for completed fal job {job.request_id}",
+            dict(job.raw),
+            request_id=job.request_id,
+        )
+    return job
 
 
 def _stem(model_input: dict[str, Any], job: FalJob) -> str:

@@ -17,6 +17,7 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field
 
 from langchain_gradient._connection import GradientConnection
+from langchain_gradient._errors import malformed_response
 from langchain_gradient.tools._billing import billable_units, size_megapixels
 from langchain_gradient.tools._download import (
     DEFAULT_MAX_DOWNLOAD_BYTES,
@@ -186,8 +187,13 @@ class GradientImageTool(GradientConnection, BaseTool):
     def _decode(self, response: Any, request: dict[str, Any]) -> list[dict[str, Any]]:
         """Per image: ``data`` (decoded bytes) or ``url``, plus ``revised_prompt``."""
         items = getattr(response, "data", None) or []
-        if not items:
-            raise ToolException(f"{self.model} returned no images for this prompt.")
+        if not isinstance(items, list) or not items:
+            body = response.model_dump() if hasattr(response, "model_dump") else None
+            raise malformed_response(
+                f"image data from {self.model}",
+                body,
+                request_id=getattr(response, "_request_id", None),
+            )
         size = getattr(response, "size", None) or request["size"]
         fmt = getattr(response, "output_format", None) or request.get("output_format") or "png"
         images = []

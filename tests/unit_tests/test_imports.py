@@ -57,6 +57,7 @@ EXPECTED_ALL = [
     "report_media_usage",
     "select_model",
     "KeyInWrongPlaceError",
+    "GradientMalformedResponseError",
 ]
 
 
