@@ -208,7 +208,9 @@ class GradientTimeoutError(GradientConnectionError, ModelTimeoutError):
 
 
 class GradientStreamError(GradientAPIError, ModelAPIError):
-    """The service sent an error event in the middle of a stream.
+    """The service sent an error event in the middle of a stream, or the stream ended
+    without its terminal signal (cut off). ``partial_text`` holds the text received
+    before it broke, when there was any.
 
     Example:
         >>> from langchain_gradient import ChatGradient
@@ -216,8 +218,10 @@ class GradientStreamError(GradientAPIError, ModelAPIError):
         ...     for chunk in ChatGradient().stream("hi"):
         ...         print(chunk.content, end="")
         ... except GradientStreamError as err:
-        ...     print("stream broke:", err)
+        ...     print("stream broke:", err, err.partial_text)
     """
+
+    partial_text: str = ""
 
 
 _CONTEXT_OVERFLOW = re.compile(
@@ -434,4 +438,25 @@ def malformed_response(
         body=body,
         usage=usage,
     )
+
+
+def truncated_stream_error(
+    partial_text: str, *, expected: str, request_id: str | None = None
+) -> GradientStreamError:
+    """The error for a stream that ended without its terminal signal (``expected``).
+
+    Example:
+        >>> err = truncated_stream_error("Par", expected="a finish_reason or [DONE]")
+        >>> err.partial_text
+        'Par'
+    """
+    received = f"{len(partial_text)} characters of text" if partial_text else "no text"
+    error = GradientStreamError(
+        f"The stream ended without {expected}: the answer was cut off after {received} "
+        "(kept in .partial_text). The connection or a proxy dropped it; retry the call."
+        + (f" (request id {request_id})" if request_id else ""),
+        request_id=request_id,
+    )
+    error.partial_text = partial_text
+    return error
 

@@ -269,12 +269,24 @@ class ChatStreamConverter:
         self._route = route
         self._shift = output_version == "v1"
         self._indexers: dict[int, ToolCallIndexer] = {}  # per choice index
+        self._text: list[str] = []  # choice 0's content so far
+        self.finished = False
+        """Whether a choice has sent its ``finish_reason`` (the stream's end signal)."""
+
+    @property
+    def partial_text(self) -> str:
+        """The text of choice 0 received so far."""
+        return "".join(self._text)
 
     def convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
         """The generation chunks carried by one stream chunk."""
         chunks: list[ChatGenerationChunk] = []
         for choice in body.get("choices") or ():
             delta = dict(choice.get("delta") or {})
+            if choice.get("finish_reason"):
+                self.finished = True
+            if not choice.get("index") and isinstance(delta.get("content"), str):
+                self._text.append(delta["content"])
             metadata: dict[str, Any] = {"model_provider": MODEL_PROVIDER}
             info: dict[str, Any] = {}
             if choice.get("finish_reason"):

@@ -34,6 +34,7 @@ from langchain_gradient._errors import (
     GradientAPIError,
     error_message_from_body,
     malformed_response,
+    truncated_stream_error,
 )
 from langchain_gradient._messages import (
     ROUTE_HEADER,
@@ -308,15 +309,16 @@ class ChatGradient(GradientChatModelBase):
         payload = self._payload(messages, stop, kwargs, stream=True)
         model = payload["model"]
         try:
-            from openai import Stream
+            from langchain_gradient._sse import DoneAwareStream
 
             # Stream[object]: the SDK's SSE decoding and error events, but each event
             # stays the parsed JSON dict (no ChatCompletionChunk built and dumped again).
-            events = self.root_client.post(**chat_request(payload, stream_cls=Stream[object]))
+            events = self.root_client.post(**chat_request(payload, stream_cls=DoneAwareStream))
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
             with events:  # closes early-stopped streams
                 for event in events:
                     yield from converter.convert(cast("dict[str, Any]", event))
+            _check_stream_end(converter, events)
         except Exception as exc:
             self._raise_translated(exc, model)
 
@@ -330,15 +332,16 @@ class ChatGradient(GradientChatModelBase):
         payload = self._payload(messages, stop, kwargs, stream=True)
         model = payload["model"]
         try:
-            from openai import AsyncStream
+            from langchain_gradient._sse import AsyncDoneAwareStream
 
-            request = chat_request(payload, stream_cls=AsyncStream[object])
+            request = chat_request(payload, stream_cls=AsyncDoneAwareStream)
             events = await self.root_async_client.post(**request)
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
             async with events:
                 async for event in events:
                     for chunk in converter.convert(cast("dict[str, Any]", event)):
                         yield chunk
+            _check_stream_end(converter, events)
         except Exception as exc:
             self._raise_translated(exc, model)
 
@@ -370,3 +373,20 @@ class ChatGradient(GradientChatModelBase):
         if parallel_tool_calls is not None:
             kwargs["parallel_tool_calls"] = parallel_tool_calls
         return super().bind(tools=formatted, **kwargs)
+
+
+def _check_stream_end(converter: ChatStreamConverter, events: Any) -> None:
+    """A stream that ended with neither a ``finish_reason`` nor ``[DONE]`` was cut off.
+
+    Either signal is enough: some OpenAI-compatible servers omit ``[DONE]`` but every
+    complete answer carries a ``finish_reason``. Stricter than ChatOpenAI, which takes
+    a cut stream as the whole answer (see docs/chat.md).
+    """
+    if converter.finished or getattr(events, "saw_done", False):
+        return
+    headers = events.response.headers
+    request_id = headers.get("x-request-id") or headers.get("x-do-request-id")
+    raise truncated_stream_error(
+        converter.partial_text, expected="a finish_reason or [DONE]", request_id=request_id
+    )
+
