@@ -180,6 +180,7 @@ __all__ = [
     "GradientError",
     "GradientFalTool",
     "GradientImageTool",
+    "GradientMalformedResponseError",
     "GradientNotFoundError",
     "GradientPermissionDeniedError",
     "GradientRateLimitError",
@@ -189,6 +190,7 @@ __all__ = [
     "GradientStreamError",
     "GradientTimeoutError",
     "JudgeCheck",
+    "KeyInWrongPlaceError",
     "MediaDownloadError",
     "MissingAPIKeyError",
     "ModelCatalog",
@@ -206,8 +208,6 @@ __all__ = [
     "model_profile",
     "report_media_usage",
     "select_model",
-    "KeyInWrongPlaceError",
-    "GradientMalformedResponseError",
 ]
 
 

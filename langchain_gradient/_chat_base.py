@@ -58,7 +58,9 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_name": self.model_name, **self._default_params}
 
-    def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         # langchain-core calls this before any callback sees the call, so a per-call key
         # is refused before it can reach a trace's invocation_params or a request body.
         refuse_per_call_keys(kwargs, owner=type(self).__name__)

@@ -459,4 +459,3 @@ def truncated_stream_error(
     )
     error.partial_text = partial_text
     return error
-

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -148,10 +149,8 @@ def _scrub_one(error: BaseException, secret: str) -> None:
         if isinstance(value, (str, dict, list, tuple)):
             cleaned = scrub(value, secret)
             if cleaned is not value:
-                try:
+                with contextlib.suppress(AttributeError, TypeError):
                     setattr(error, name, cleaned)
-                except (AttributeError, TypeError):
-                    pass
         elif name == "response":
             _scrub_response(value, secret)
 

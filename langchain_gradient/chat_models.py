@@ -389,4 +389,3 @@ def _check_stream_end(converter: ChatStreamConverter, events: Any) -> None:
     raise truncated_stream_error(
         converter.partial_text, expected="a finish_reason or [DONE]", request_id=request_id
     )
-

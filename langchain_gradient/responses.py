@@ -460,4 +460,3 @@ def _check_output(body: Mapping[str, Any]) -> None:
         raise malformed_response("an output list", dict(body))
     if not output and body.get("status") != "incomplete":
         raise malformed_response("any output item", dict(body))
-

@@ -2,8 +2,9 @@
 
 Where: ``$LANGCHAIN_GRADIENT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/langchain-gradient``,
 else ``~/.cache/langchain-gradient``. Each entry is one JSON file holding the data and
-the time it was saved; a write goes to a temporary file in the same directory that is
-then renamed over the old one (``os.replace``), so a reader never sees half a file.
+the time it was saved; a write goes through the package's atomic writer
+(:mod:`langchain_gradient._atomic_write`: a temporary file in the same directory, fsync,
+then ``os.replace`` over the old one), so a reader never sees half a file.
 
 Example:
     >>> write_cache("example", {"a": 1})  # doctest: +SKIP
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,15 +65,9 @@ def read_cache(name: str) -> CacheEntry | None:
 
 def write_cache(name: str, data: dict[str, Any]) -> Path:
     """Save ``data`` as the entry ``name``, atomically; return the file's path."""
+    from langchain_gradient._atomic_write import write_atomically
+
     path = _path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps({"saved_at": time.time(), "data": data}, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, payload, overwrite=True)
     return path

@@ -63,12 +63,16 @@ def test_chat_stream_cut_after_usage_but_before_finish_raises() -> None:
 
 def test_chat_stream_without_done_but_with_finish_reason_still_works() -> None:
     events = [*CUT, chunk({"content": "ance is Paris."}, finish_reason="stop")]
-    text = "".join(str(c.content) for c in FakeGradient(sse_reply(events, done=False)).chat().stream("hi"))
+    text = "".join(
+        str(c.content) for c in FakeGradient(sse_reply(events, done=False)).chat().stream("hi")
+    )
     assert text == "The capital of France is Paris."
 
 
 def test_chat_stream_with_done_but_no_finish_reason_still_works() -> None:
-    text = "".join(str(c.content) for c in FakeGradient(sse_reply(CUT, done=True)).chat().stream("hi"))
+    text = "".join(
+        str(c.content) for c in FakeGradient(sse_reply(CUT, done=True)).chat().stream("hi")
+    )
     assert text == "The capital of Fr"
 
 
@@ -93,7 +97,7 @@ COMPLETED = {
 def test_responses_typed_stream_without_completed_raises(server: FakeResponsesServer) -> None:
     errors = _Errors()
     server.stream(*TYPED, done=False)
-    with pytest.raises(GradientStreamError, match="response.completed") as caught:
+    with pytest.raises(GradientStreamError, match=r"response\.completed") as caught:
         list(server.model(callbacks=[errors]).stream("hi"))
     assert caught.value.partial_text == "Half an answ"
     assert errors.errors
