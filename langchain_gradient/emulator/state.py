@@ -71,6 +71,8 @@ class EmulatorConfig:
     job_durations: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     """fal model id (or prefix) -> (seconds QUEUED, seconds IN_PROGRESS) on the emulator clock."""
     default_job_duration: tuple[float, float] = (1.0, 2.0)
+    max_body_bytes: int = 64 * 1024**2
+    """Bodies larger than this are answered 413 (the service's own limit is undocumented)."""
 
 
 class EmulatorState:
