@@ -10,7 +10,7 @@ text for the model plus the full record as the artifact. Status changes are sent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +20,8 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from langchain_gradient._connection import GradientConnection
-from langchain_gradient._errors import malformed_response
+from langchain_gradient._errors import GradientBadRequestError, malformed_response
+from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient.tools._billing import (
     billable_units,
     catalog_fal_kind,
@@ -165,6 +166,10 @@ class GradientFalTool(GradientConnection, BaseTool):
     max_download_bytes: int = Field(default=DEFAULT_MAX_DOWNLOAD_BYTES, gt=0)
     job_client: FalJobClient | None = Field(default=None, exclude=True)
     """A ready client to use instead of one built from this tool's settings."""
+    handle_tool_error: bool | str | Callable[[ToolException], str] | None = agent_error_message
+    """Failures the model can act on (a FAILED job with its reason, a timed-out job with
+    its request id, a refused input) come back as a ``status="error"`` ToolMessage with
+    a one-line reason; key, model and connection errors raise. ``False`` raises all."""
 
     _jobs: FalJobClient | None = PrivateAttr(default=None)
 
@@ -218,7 +223,9 @@ class GradientFalTool(GradientConnection, BaseTool):
         def report(job: FalJob, elapsed: float) -> None:
             emit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        job = _with_output(self.jobs.run(self.model_id, model_input, tags=tags, on_status=report))
+        with self._refusals_for_the_agent():
+            job = self.jobs.run(self.model_id, model_input, tags=tags, on_status=report)
+        job = _with_output(job)
         saved = self._download(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
         emit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
@@ -232,9 +239,9 @@ class GradientFalTool(GradientConnection, BaseTool):
         async def report(job: FalJob, elapsed: float) -> None:
             await aemit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        job = _with_output(
-            await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
-        )
+        with self._refusals_for_the_agent():
+            job = await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
+        job = _with_output(job)
         saved = await self._adownload(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
         await aemit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
@@ -264,6 +271,17 @@ class GradientFalTool(GradientConnection, BaseTool):
         return self._describe(job, {}, await self._adownload(job, _stem({}, job)))
 
     # -- pieces --------------------------------------------------------------------------
+
+    @contextmanager
+    def _refusals_for_the_agent(self) -> Iterator[None]:
+        """A submit the service refused (400/422: a bad size, a content policy) becomes an
+        error the agent's model is told about; other errors pass unchanged."""
+        try:
+            yield
+        except MediaRequestRejectedError:
+            raise
+        except GradientBadRequestError as exc:
+            raise MediaRequestRejectedError.from_error(exc, f"The {self.model_id} job") from exc
 
     def _build_input(self, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         extra = dict(kwargs.pop("extra_input", None) or {})
