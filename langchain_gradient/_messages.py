@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import (
@@ -52,6 +52,61 @@ _AI_ONLY_PARTS = frozenset({"reasoning", "thinking", "tool_call", "tool_call_chu
 
 
 # ---------------------------------------------------------------------------- requests
+
+
+def check_encodable(messages: Sequence[BaseMessage]) -> None:
+    """Refuse text that cannot be sent as UTF-8 (a lone surrogate), naming the message.
+
+    Text read from a file with the wrong codec, or with ``errors="surrogateescape"``,
+    carries lone surrogates; JSON encoding would fail later with only a byte offset in
+    the body. ``isascii()`` keeps the common case at C speed.
+
+    Example:
+        >>> try:
+        ...     check_encodable([HumanMessage("fine"), HumanMessage("bad " + chr(0xDCFF))])
+        ... except ValueError as err:
+        ...     print(str(err)[:45])
+        Message 1 (human) contains text that cannot b
+    """
+    for index, message in enumerate(messages):
+        for where, text in _strings(
+            {
+                "content": message.content,
+                "name": message.name,
+                "tool calls": getattr(message, "tool_calls", None),
+                "additional_kwargs": message.additional_kwargs,
+            }
+        ):
+            if text.isascii():
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as error:
+                bad = text[error.start]
+                raise ValueError(
+                    f"Message {index} ({message.type}) contains text that cannot be encoded "
+                    f"as UTF-8: a lone surrogate {bad!r} at character {error.start} of its "
+                    f"{where}. This happens with text read from a file with the wrong "
+                    "encoding (or errors='surrogateescape'). Read the file with its real "
+                    "encoding, or clean the text with "
+                    "text.encode('utf-8', 'replace').decode('utf-8')."
+                ) from None
+
+
+def _strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string inside ``value`` (dicts, lists), with the top-level field it sits in."""
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        current, place = stack.pop()
+        if isinstance(current, str):
+            yield place, current
+        elif isinstance(current, Mapping):
+            for key, inner in current.items():
+                stack.append((inner, place or str(key)))
+                if isinstance(key, str):
+                    stack.append((key, place or str(key)))
+        elif isinstance(current, (list, tuple)):
+            stack.extend((inner, place) for inner in current)
 
 
 def to_chat_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ from langchain_gradient._messages import (
     ROUTE_HEADER,
     ChatStreamConverter,
     chat_result_from_response,
+    check_encodable,
     to_chat_messages,
 )
 from langchain_gradient._prompt_cache import PromptCacheTTL, mark_cache_breakpoints
@@ -231,6 +232,7 @@ class ChatGradient(GradientChatModelBase):
         if stream and (params.get("n") or 1) > 1:
             raise ValueError(f"n={params['n']} cannot be streamed: a stream carries one choice.")
         model = str(params.get("model_name") or params.get("model") or self.model_name)
+        check_encodable(messages)
         wire = to_chat_messages(messages)
         ttl = kwargs.get("prompt_cache", self.prompt_cache)
         if ttl and is_anthropic_model(model):

@@ -38,6 +38,7 @@ from langchain_gradient._errors import (
     error_message_from_body,
     malformed_response,
 )
+from langchain_gradient._messages import check_encodable
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,
@@ -208,6 +209,7 @@ class GradientResponses(GradientChatModelBase):
     ) -> _Request:
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)  # a local option
         kwargs.pop("stream", None)  # invoke(..., stream=True) chose the path already
+        check_encodable(messages)
         instructions, conversation = split_instructions(messages)
         joined = "\n\n".join(t for t in (self.instructions, instructions) if t) or None
         base: dict[str, Any] = {"model": self.model_name}

@@ -192,6 +192,7 @@ def fal(
             model_id=model_id,
             output_dir=output,
             poll_policy=FalPollPolicy(timeout=timeout),
+            handle_tool_error=False,  # the command reports every failure itself
             **session.connection(),
         )
     except ValidationError as exc:

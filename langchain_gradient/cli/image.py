@@ -67,7 +67,9 @@ def generate(
     """Run the image tool once; the artifact (``images``, ``usage``) plus ``cost_usd``."""
     from langchain_gradient.tools import GradientImageTool
 
-    tool = GradientImageTool(model=model, output_dir=output_dir, **session.connection())
+    tool = GradientImageTool(
+        model=model, output_dir=output_dir, handle_tool_error=False, **session.connection()
+    )
     call = {"type": "tool_call", "id": "cli", "name": tool.name}
     with track_cost() as cost:
         message = tool.invoke({**call, "args": {"prompt": prompt, "size": size, "n": n}})
