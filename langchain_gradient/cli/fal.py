@@ -55,6 +55,8 @@ def parse_input(prompt: str | None, text: str | None, raw: str | None) -> dict[s
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint="--input") from exc
+    except RecursionError:
+        raise click.BadParameter("the JSON is nested too deeply", param_hint="--input") from None
     if not isinstance(value, dict):
         raise click.BadParameter(
             'must be a JSON object, e.g. \'{"prompt": "..."}\'', param_hint="--input"

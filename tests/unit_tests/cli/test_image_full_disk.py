@@ -37,3 +37,10 @@ def test_cli_image_on_a_full_disk_leaves_no_file_and_the_retry_works(
     again = run("image", "-p", "A fox", "--output", str(target))  # no --force needed
     assert again.exit_code == 0, again.output
     assert target.read_bytes().startswith(PNG[:8])
+
+
+def test_fal_input_nested_too_deeply_is_a_usage_error_not_a_crash(run: Run) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    result = run("fal", "--model-id", "fal-ai/flux/schnell", "--input", deep)
+    assert result.exit_code == 2
+    assert "nested too deeply" in result.output and "Traceback" not in result.output
