@@ -459,3 +459,18 @@ def truncated_stream_error(
     )
     error.partial_text = partial_text
     return error
+
+
+def unreadable_stream_event(event: object, error: BaseException) -> GradientStreamError:
+    """The error for a stream event whose shape this client cannot read.
+
+    Example:
+        >>> str(unreadable_stream_event({"choices": 5}, TypeError("not iterable")))[:40]
+        'Gradient sent a stream event this clien'
+    """
+    return GradientStreamError(
+        "Gradient sent a stream event this client cannot read "
+        f"({type(error).__name__}: {error}); the stream was stopped. Retry the call; if it "
+        "keeps happening, report it with the event (in .body).",
+        body=event,
+    )

@@ -42,6 +42,7 @@ from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, parse_tool_call
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from langchain_gradient._errors import GradientError, unreadable_stream_event
 from langchain_gradient._tool_call_indexes import ToolCallIndexer
 from langchain_gradient._usage import to_usage_metadata
 
@@ -334,7 +335,16 @@ class ChatStreamConverter:
         return "".join(self._text)
 
     def convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
-        """The generation chunks carried by one stream chunk."""
+        """The generation chunks carried by one stream chunk; an event of a shape this
+        client cannot read raises :class:`~langchain_gradient.GradientStreamError`."""
+        try:
+            return self._convert(body)
+        except GradientError:
+            raise
+        except Exception as error:  # a field of the wrong type, anywhere in the event
+            raise unreadable_stream_event(body, error) from error
+
+    def _convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
         chunks: list[ChatGenerationChunk] = []
         for choice in body.get("choices") or ():
             delta = dict(choice.get("delta") or {})

@@ -18,9 +18,11 @@ from langchain_core.messages import AIMessageChunk, ToolCallChunk
 from langchain_core.messages.tool import tool_call_chunk
 
 from langchain_gradient._errors import (
+    GradientError,
     GradientStreamError,
     error_message_from_body,
     truncated_stream_error,
+    unreadable_stream_event,
 )
 from langchain_gradient._responses_items import (
     REASONING_ITEMS_KEY,
@@ -64,7 +66,16 @@ class ResponsesStreamParser:
         self._chat_like = False  # chat-like chunks seen (only changes the error's wording)
 
     def feed(self, event: Mapping[str, Any]) -> Iterator[AIMessageChunk]:
-        """The chunks carried by one event (often one, sometimes none)."""
+        """The chunks carried by one event (often one, sometimes none); an event of a
+        shape this client cannot read raises :class:`~langchain_gradient.GradientStreamError`."""
+        try:
+            yield from self._feed(event)
+        except GradientError:
+            raise
+        except Exception as error:  # a field of the wrong type, anywhere in the event
+            raise unreadable_stream_event(event, error) from error
+
+    def _feed(self, event: Mapping[str, Any]) -> Iterator[AIMessageChunk]:
         if isinstance(event.get("choices"), list):
             self._chat_like = True
             yield from self._chat_like_chunks(event)
@@ -101,6 +112,15 @@ class ResponsesStreamParser:
         return "".join(self._text)
 
     def finish(self, *, saw_done: bool = False) -> AIMessageChunk:
+        """The last chunk (see :meth:`_finish_chunk`)."""
+        try:
+            return self._finish_chunk(saw_done=saw_done)
+        except GradientError:
+            raise
+        except Exception as error:  # the final response object has a field of the wrong type
+            raise unreadable_stream_event(self._body, error) from error
+
+    def _finish_chunk(self, *, saw_done: bool = False) -> AIMessageChunk:
         """The last chunk: usage, response id, status, model and finish reason.
 
         If the stream carried no content at all but its final event holds the whole

@@ -267,7 +267,14 @@ class ChatGradient(GradientChatModelBase):
         if not all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices):
             raise malformed_response("a message in every choice", body, headers=response.headers)
         route = response.headers.get(ROUTE_HEADER)
-        return chat_result_from_response(body, requested_model=model, route=route)
+        try:
+            return chat_result_from_response(body, requested_model=model, route=route)
+        except (TypeError, ValueError, AttributeError, KeyError) as error:  # wrong field types
+            raise malformed_response(
+                f"a readable answer ({type(error).__name__}: {error})",
+                body,
+                headers=response.headers,
+            ) from error
 
     def _generate(
         self,

@@ -327,7 +327,14 @@ class GradientResponses(GradientChatModelBase):
                 body=body,
             )
         _check_output(body)
-        message = response_to_message(body, self.model_name)
+        try:
+            message = response_to_message(body, self.model_name)
+        except GradientError:
+            raise
+        except (TypeError, ValueError, AttributeError, KeyError) as error:  # wrong field types
+            raise malformed_response(
+                f"a readable answer ({type(error).__name__}: {error})", dict(body)
+            ) from error
         return ChatResult(
             generations=[ChatGeneration(message=message)],
             llm_output={
