@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from langchain_core.language_models import BaseChatModel, LanguageModelInput, ModelProfile
+from langchain_core.language_models.chat_models import _ChatModelBinding
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -66,7 +67,7 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
         refuse_per_call_keys(kwargs, owner=type(self).__name__)
         return super()._get_invocation_params(stop=stop, **kwargs)
 
-    def bind(self, **kwargs: Any) -> Runnable[LanguageModelInput, BaseMessage]:
+    def bind(self, **kwargs: Any) -> _ChatModelBinding:
         """Bind per-call arguments; a credential among them is refused at once.
 
         Example:

@@ -179,7 +179,7 @@ def _retries_after_errors(
     failures: dict[str, int] = {}
     for turn in turns:
         if turn.role == "tool" and turn.text.lstrip().lower().startswith("error"):
-            name = turn.name or getattr(calls.get(turn.tool_call_id or ""), "name", "")
+            name = str(turn.name or getattr(calls.get(turn.tool_call_id or ""), "name", ""))
             failures[name] = failures.get(name, 0) + 1
     retries: list[ToolCall] = []
     for turn in reversed(turns):
