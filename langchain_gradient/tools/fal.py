@@ -139,7 +139,9 @@ class GradientFalTool(GradientConnection, BaseTool):
     :class:`~langchain_gradient.tools.fal_jobs.FalJobFailedError`; one that runs past
     ``poll_policy.timeout`` raises
     :class:`~langchain_gradient.tools.fal_jobs.FalJobTimeoutError` carrying the
-    ``request_id``, which :meth:`resume` picks up. Both are ``ToolException`` s.
+    ``request_id``, which :meth:`resume` picks up. Both are ``ToolException`` s, which
+    by default reach an agent's model as a ``status="error"`` ToolMessage
+    (``handle_tool_error=False`` raises them).
 
     Example:
         >>> tts = GradientFalTool(model_id="fal-ai/elevenlabs/tts/multilingual-v2",
