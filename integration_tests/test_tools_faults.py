@@ -91,7 +91,7 @@ def test_submit_answered_200_or_202(
 
 def test_failed_job(gradient_emulator: GradientEmulator, tmp_path: Path) -> None:
     gradient_emulator.plan_jobs("FAILED", error="NSFW content detected")
-    tool = fal_tool(gradient_emulator, output_dir=tmp_path)
+    tool = fal_tool(gradient_emulator, output_dir=tmp_path, handle_tool_error=False)
     with pytest.raises(FalJobFailedError, match="NSFW content detected") as info:
         tool.invoke(call("x", prompt="x"))
     assert isinstance(info.value, ToolException)
@@ -102,7 +102,9 @@ def test_never_finishing_job_times_out_with_its_request_id(
     gradient_emulator: GradientEmulator, tmp_path: Path
 ) -> None:
     gradient_emulator.plan_jobs("NEVER")
-    tool = fal_tool(gradient_emulator, output_dir=tmp_path, policy={"timeout": 120})
+    tool = fal_tool(
+        gradient_emulator, output_dir=tmp_path, policy={"timeout": 120}, handle_tool_error=False
+    )
     with pytest.raises(FalJobTimeoutError) as info:
         tool.invoke(call("x", prompt="x"))
     request_id = info.value.request_id
@@ -118,7 +120,9 @@ def test_slow_job_times_out_then_resumes_to_completion(
     gradient_emulator: GradientEmulator, tmp_path: Path
 ) -> None:
     gradient_emulator.config.job_durations = {FLUX: (1.0, 300.0)}
-    tool = fal_tool(gradient_emulator, output_dir=tmp_path, policy={"timeout": 60})
+    tool = fal_tool(
+        gradient_emulator, output_dir=tmp_path, policy={"timeout": 60}, handle_tool_error=False
+    )
     with pytest.raises(FalJobTimeoutError) as info:
         tool.invoke(call("x", prompt="a slow render"))
     assert leftovers(tmp_path) == []
@@ -132,7 +136,7 @@ def test_slow_job_times_out_then_resumes_to_completion(
 
 async def test_slow_job_resumes_async(gradient_emulator: GradientEmulator) -> None:
     gradient_emulator.config.job_durations = {TTS: (0.0, 200.0)}
-    tool = fal_tool(gradient_emulator, TTS, policy={"timeout": 20})
+    tool = fal_tool(gradient_emulator, TTS, policy={"timeout": 20}, handle_tool_error=False)
     with pytest.raises(FalJobTimeoutError) as info:
         await tool.ainvoke(call("x", text="hello"))
     _, artifact = await tool.aresume(info.value.request_id, timeout=500)
@@ -207,6 +211,8 @@ def test_emulator_rejection_is_a_translated_error(gradient_emulator: GradientEmu
     from langchain_gradient import GradientBadRequestError
 
     gradient_emulator.config.image_sizes = ("auto",)
-    tool = GradientImageTool(**connection(gradient_emulator))  # allows more than the server
+    tool = GradientImageTool(
+        **connection(gradient_emulator), handle_tool_error=False
+    )  # allows more
     with pytest.raises(GradientBadRequestError, match="size"):
         tool.invoke(call(tool.name, prompt="a cat", size="512x512"))

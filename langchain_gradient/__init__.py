@@ -153,6 +153,8 @@ _EXPORTS: dict[str, str] = {
     "FalJobTimeoutError": "langchain_gradient.tools.fal_jobs",
     "FalPollPolicy": "langchain_gradient.tools.fal_jobs",
     "GradientImageTool": "langchain_gradient.tools.images",
+    "KeyInWrongPlaceError": "langchain_gradient._secrets",
+    "GradientMalformedResponseError": "langchain_gradient._errors",
 }
 
 __all__ = [
@@ -178,6 +180,7 @@ __all__ = [
     "GradientError",
     "GradientFalTool",
     "GradientImageTool",
+    "GradientMalformedResponseError",
     "GradientNotFoundError",
     "GradientPermissionDeniedError",
     "GradientRateLimitError",
@@ -187,6 +190,7 @@ __all__ = [
     "GradientStreamError",
     "GradientTimeoutError",
     "JudgeCheck",
+    "KeyInWrongPlaceError",
     "MediaDownloadError",
     "MissingAPIKeyError",
     "ModelCatalog",

@@ -18,12 +18,14 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from langchain_core.language_models import BaseChatModel, LanguageModelInput, ModelProfile
+from langchain_core.language_models.chat_models import _ChatModelBinding
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ConfigDict, Field
 
 from langchain_gradient._connection import GradientConnection
+from langchain_gradient._secrets import refuse_key_like_names
 from langchain_gradient._structured_output import (
     StructuredOutputMethod,
     check_method,
@@ -56,6 +58,25 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
     @property
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_name": self.model_name, **self._default_params}
+
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        # langchain-core calls this before any callback sees the call, so a per-call key
+        # is refused before it can reach a trace's invocation_params or a request body.
+        refuse_per_call_keys(kwargs, owner=type(self).__name__)
+        return super()._get_invocation_params(stop=stop, **kwargs)
+
+    def bind(self, **kwargs: Any) -> _ChatModelBinding:
+        """Bind per-call arguments; a credential among them is refused at once.
+
+        Example:
+            >>> from langchain_gradient import ChatGradient
+            >>> ChatGradient(api_key="k").bind(temperature=0).kwargs
+            {'temperature': 0}
+        """
+        refuse_per_call_keys(kwargs, owner=type(self).__name__, where="a bind() argument")
+        return super().bind(**kwargs)
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         """``.profile`` from the model catalog (limits, tools, vision, reasoning)."""
@@ -120,3 +141,15 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
                 response_format={"type": "json_object"}, ls_structured_output_format=trace
             )
         return with_parser(llm, output_parser(schema, method), include_raw=include_raw)
+
+
+def refuse_per_call_keys(
+    kwargs: dict[str, Any], *, owner: str, where: str = "a per-call argument"
+) -> None:
+    """Refuse a credential passed per call, directly or inside ``model_kwargs``,
+    ``extra_body`` or ``extra_headers`` (each would be sent and traced as is)."""
+    refuse_key_like_names(kwargs, where=where, owner=owner)
+    for container in ("model_kwargs", "extra_body", "extra_headers"):
+        inner = kwargs.get(container)
+        if isinstance(inner, dict):
+            refuse_key_like_names(inner, where=f"{where} ({container})", owner=owner)

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 import warnings
 from collections.abc import Mapping
 from typing import Any
+
+from langchain_gradient._secrets import refuse_key_like_names
 
 # Renamed on the way out: LangChain names -> wire names.
 _RENAMES = {"max_tokens": "max_completion_tokens", "stop_sequences": "stop", "model_name": "model"}
@@ -30,10 +31,6 @@ _RENAMES = {"max_tokens": "max_completion_tokens", "stop_sequences": "stop", "mo
 MIN_MAX_COMPLETION_TOKENS = 256
 # Per-call options that shape the request but are not request fields.
 _LOCAL_OPTIONS = ("stream", "stream_usage", "prompt_cache")
-_KEY_LIKE = re.compile(r"^(key|token)$|(^|_)(api_key|access_key|secret|password|token)$")
-"""Unknown argument names that hold a credential (``openai_api_key``, ``do_token``...):
-refused rather than moved to ``model_kwargs``, where the value would be sent in every
-request body and shown by repr, dumps, callbacks and DEBUG logs."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,18 +137,20 @@ def move_unknown_to_model_kwargs(
     This is langchain-openai's convention: an unknown argument is sent with every
     request rather than silently dropped. Declared fields inside ``model_kwargs`` are
     refused, because they would shadow the field.
+
+    Credentials under any other name (``openai_api_key``, ``apikey``, ``Authorization``,
+    in ``model_kwargs`` or ``extra_body`` too) are refused rather than moved, since the
+    value would be sent in every request body and shown by repr, dumps and callbacks.
     """
     extra = dict(values.get("model_kwargs") or {})
-    for name in list(values):
-        if name in field_names:
-            continue
+    unknown = [name for name in values if name not in field_names]
+    refuse_key_like_names(unknown, where="an argument", owner=owner)
+    refuse_key_like_names(extra, where="a model_kwargs entry", owner=owner)
+    if isinstance(values.get("extra_body"), Mapping):
+        refuse_key_like_names(values["extra_body"], where="an extra_body entry", owner=owner)
+    for name in unknown:
         if name in extra:
             raise ValueError(f"{name!r} was passed both as an argument and in model_kwargs.")
-        if _KEY_LIKE.search(name):
-            raise ValueError(
-                f"{name!r} is not a {owner} parameter. Pass the model access key as "
-                "api_key=... (or set MODEL_ACCESS_KEY)."
-            )
         warnings.warn(
             f"{name!r} is not a {owner} parameter; it was moved to model_kwargs and "
             "will be sent in every request body. Pass it in model_kwargs to silence this.",

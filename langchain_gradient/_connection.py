@@ -23,6 +23,12 @@ from pydantic import (
 
 from langchain_gradient._client import ClientConfig, get_async_client, get_sync_client
 from langchain_gradient._errors import MissingAPIKeyError, translate_error
+from langchain_gradient._secrets import (
+    KeyInWrongPlaceError,
+    refuse_key_like_headers,
+    refuse_key_like_names,
+    scrub_exception_chain,
+)
 from langchain_gradient._settings import resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
@@ -73,9 +79,28 @@ class GradientConnection(BaseModel):
             # documented error itself so `except MissingAPIKeyError` works.
             for error in exc.errors():
                 cause = (error.get("ctx") or {}).get("error")
-                if isinstance(cause, MissingAPIKeyError):
+                if isinstance(cause, (MissingAPIKeyError, KeyInWrongPlaceError)):
                     raise cause from None
             raise without_key_inputs(exc) from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_keys_under_other_names(cls, values: Any) -> Any:
+        """A credential under a name that is not ``api_key`` (``apikey``, ``inference_key``,
+        ``Authorization`` in ``default_headers``...) is refused, never stored or sent."""
+        if isinstance(values, dict):
+            known = set(cls.model_fields) | {
+                field.alias for field in cls.model_fields.values() if field.alias
+            }
+            refuse_key_like_names(
+                (name for name in values if name not in known),
+                where="an argument",
+                owner=cls.__name__,
+            )
+            headers = values.get("default_headers")
+            if isinstance(headers, dict):
+                refuse_key_like_headers(headers, owner=cls.__name__)
+        return values
 
     @model_validator(mode="after")
     def _resolve_connection(self) -> GradientConnection:
@@ -140,12 +165,15 @@ class GradientConnection(BaseModel):
         translated = translate_error(
             exc, model=model, key_source=self._key_source, known_models=known_models
         )
-        if translated is not exc and self.api_key is not None:
-            _redact_secret(translated, self.api_key.get_secret_value())
+        if self.api_key is not None:
+            # The SDK error becomes the translated one's __cause__: scrub both, and what
+            # they chain to, so tracebacks and logger.exception stay clean too.
+            secret = self.api_key.get_secret_value()
+            scrub_exception_chain(exc, secret)
+            scrub_exception_chain(translated, secret)
         return translated
 
 
-_REDACTED = "**********"
 _KEY_FIELDS = frozenset({"api_key", "model_access_key", "chat_model_kwargs"})
 
 
@@ -176,23 +204,3 @@ def without_key_inputs(exc: ValidationError) -> ValidationError:
         return ValidationError.from_exception_data(exc.title, details, hide_input=True)
     except Exception:  # an error type pydantic cannot rebuild: keep the original
         return exc
-
-
-def _redact_secret(error: BaseException, secret: str) -> None:
-    """Remove ``secret`` from an error a server may have echoed it into (message, body)."""
-    if not secret or secret not in repr(error.args) + repr(vars(error)):
-        return
-    error.args = tuple(_scrub(arg, secret) for arg in error.args)
-    for name, value in list(vars(error).items()):
-        if not name.startswith("__"):
-            setattr(error, name, _scrub(value, secret))
-
-
-def _scrub(value: Any, secret: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(secret, _REDACTED)
-    if isinstance(value, dict):
-        return {k: _scrub(v, secret) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_scrub(v, secret) for v in value)
-    return value

@@ -12,7 +12,8 @@ What to catch::
     │   ├── GradientNotFoundError            404 (ModelNotFoundError)
     │   ├── GradientRateLimitError           429 after retries (ModelRateLimitError)
     │   ├── GradientServerError              5xx after retries (ModelAPIError)
-    │   └── GradientStreamError              error event inside a stream (ModelAPIError)
+    │   ├── GradientStreamError              error event inside a stream, or a cut stream
+│   └── GradientMalformedResponseError   a 200 whose body lacks what an answer needs
     └── GradientConnectionError              endpoint unreachable (ModelConnectionError)
         └── GradientTimeoutError             no answer in time (ModelTimeoutError)
 
@@ -207,7 +208,9 @@ class GradientTimeoutError(GradientConnectionError, ModelTimeoutError):
 
 
 class GradientStreamError(GradientAPIError, ModelAPIError):
-    """The service sent an error event in the middle of a stream.
+    """The service sent an error event in the middle of a stream, or the stream ended
+    without its terminal signal (cut off). ``partial_text`` holds the text received
+    before it broke, when there was any.
 
     Example:
         >>> from langchain_gradient import ChatGradient
@@ -215,8 +218,10 @@ class GradientStreamError(GradientAPIError, ModelAPIError):
         ...     for chunk in ChatGradient().stream("hi"):
         ...         print(chunk.content, end="")
         ... except GradientStreamError as err:
-        ...     print("stream broke:", err)
+        ...     print("stream broke:", err, err.partial_text)
     """
+
+    partial_text: str = ""
 
 
 _CONTEXT_OVERFLOW = re.compile(
@@ -380,3 +385,92 @@ def _safe_request_url(exc: Any) -> str:
         return "unknown URL"
     # Only scheme, host and path: a query string could carry anything.
     return f"{url.scheme}://{url.host}{':' + str(url.port) if url.port else ''}{url.path}"
+
+
+class GradientMalformedResponseError(GradientAPIError, ModelAPIError):
+    """A 200 whose body is not an answer: chat without ``choices``, Responses without
+    ``output``, images without ``data``, a finished job without ``output``.
+
+    ``usage`` keeps the body's usage (the call may still be billed) and ``request_id``
+    the id to quote to support.
+
+    Example:
+        >>> from langchain_gradient import ChatGradient
+        >>> try:  # doctest: +SKIP
+        ...     ChatGradient().invoke("hi")
+        ... except GradientMalformedResponseError as err:
+        ...     print(err.request_id, err.usage)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = 200,
+        request_id: str | None = None,
+        body: object = None,
+        usage: object = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, body=body)
+        self.usage = usage
+
+
+def malformed_response(
+    what: str, body: object, *, headers: Any = None, request_id: str | None = None
+) -> GradientMalformedResponseError:
+    """The error for a 200 body that lacks ``what``; keeps usage and the request id.
+
+    Example:
+        >>> err = malformed_response("choices", {"choices": [], "usage": {"total_tokens": 3}})
+        >>> err.usage, str(err).split(";")[0]
+        ({'total_tokens': 3}, 'Gradient answered 200 without choices')
+    """
+    request_id = request_id or _request_id(body, headers)
+    usage = body.get("usage") if isinstance(body, dict) else None
+    detail = error_message_from_body(body, fallback="")
+    suffix = f" (request id {request_id})" if request_id else ""
+    return GradientMalformedResponseError(
+        f"Gradient answered 200 without {what}; the body is not an answer"
+        + (f" ({detail[:200]})" if detail else "")
+        + ". Retry the call; if it keeps happening, report it with the request id."
+        + suffix,
+        request_id=request_id,
+        body=body,
+        usage=usage,
+    )
+
+
+def truncated_stream_error(
+    partial_text: str, *, expected: str, request_id: str | None = None
+) -> GradientStreamError:
+    """The error for a stream that ended without its terminal signal (``expected``).
+
+    Example:
+        >>> err = truncated_stream_error("Par", expected="a finish_reason or [DONE]")
+        >>> err.partial_text
+        'Par'
+    """
+    received = f"{len(partial_text)} characters of text" if partial_text else "no text"
+    error = GradientStreamError(
+        f"The stream ended without {expected}: the answer was cut off after {received} "
+        "(kept in .partial_text). The connection or a proxy dropped it; retry the call."
+        + (f" (request id {request_id})" if request_id else ""),
+        request_id=request_id,
+    )
+    error.partial_text = partial_text
+    return error
+
+
+def unreadable_stream_event(event: object, error: BaseException) -> GradientStreamError:
+    """The error for a stream event whose shape this client cannot read.
+
+    Example:
+        >>> str(unreadable_stream_event({"choices": 5}, TypeError("not iterable")))[:40]
+        'Gradient sent a stream event this clien'
+    """
+    return GradientStreamError(
+        "Gradient sent a stream event this client cannot read "
+        f"({type(error).__name__}: {error}); the stream was stopped. Retry the call; if it "
+        "keeps happening, report it with the event (in .body).",
+        body=event,
+    )

@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import (
@@ -42,6 +42,7 @@ from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, parse_tool_call
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from langchain_gradient._errors import GradientError, unreadable_stream_event
 from langchain_gradient._tool_call_indexes import ToolCallIndexer
 from langchain_gradient._usage import to_usage_metadata
 
@@ -54,6 +55,61 @@ _AI_ONLY_PARTS = frozenset({"reasoning", "thinking", "tool_call", "tool_call_chu
 
 
 # ---------------------------------------------------------------------------- requests
+
+
+def check_encodable(messages: Sequence[BaseMessage]) -> None:
+    """Refuse text that cannot be sent as UTF-8 (a lone surrogate), naming the message.
+
+    Text read from a file with the wrong codec, or with ``errors="surrogateescape"``,
+    carries lone surrogates; JSON encoding would fail later with only a byte offset in
+    the body. ``isascii()`` keeps the common case at C speed.
+
+    Example:
+        >>> try:
+        ...     check_encodable([HumanMessage("fine"), HumanMessage("bad " + chr(0xDCFF))])
+        ... except ValueError as err:
+        ...     print(str(err)[:45])
+        Message 1 (human) contains text that cannot b
+    """
+    for index, message in enumerate(messages):
+        for where, text in _strings(
+            {
+                "content": message.content,
+                "name": message.name,
+                "tool calls": getattr(message, "tool_calls", None),
+                "additional_kwargs": message.additional_kwargs,
+            }
+        ):
+            if text.isascii():
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as error:
+                bad = text[error.start]
+                raise ValueError(
+                    f"Message {index} ({message.type}) contains text that cannot be encoded "
+                    f"as UTF-8: a lone surrogate {bad!r} at character {error.start} of its "
+                    f"{where}. This happens with text read from a file with the wrong "
+                    "encoding (or errors='surrogateescape'). Read the file with its real "
+                    "encoding, or clean the text with "
+                    "text.encode('utf-8', 'replace').decode('utf-8')."
+                ) from None
+
+
+def _strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string inside ``value`` (dicts, lists), with the top-level field it sits in."""
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        current, place = stack.pop()
+        if isinstance(current, str):
+            yield place, current
+        elif isinstance(current, Mapping):
+            for key, inner in current.items():
+                stack.append((inner, place or str(key)))
+                if isinstance(key, str):
+                    stack.append((key, place or str(key)))
+        elif isinstance(current, (list, tuple)):
+            stack.extend((inner, place) for inner in current)
 
 
 def to_chat_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
@@ -271,12 +327,33 @@ class ChatStreamConverter:
         self._route = route
         self._shift = output_version == "v1"
         self._indexers: dict[int, ToolCallIndexer] = {}  # per choice index
+        self._text: list[str] = []  # choice 0's content so far
+        self.finished = False
+        """Whether a choice has sent its ``finish_reason`` (the stream's end signal)."""
+
+    @property
+    def partial_text(self) -> str:
+        """The text of choice 0 received so far."""
+        return "".join(self._text)
 
     def convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
-        """The generation chunks carried by one stream chunk."""
+        """The generation chunks carried by one stream chunk; an event of a shape this
+        client cannot read raises :class:`~langchain_gradient.GradientStreamError`."""
+        try:
+            return self._convert(body)
+        except GradientError:
+            raise
+        except Exception as error:  # a field of the wrong type, anywhere in the event
+            raise unreadable_stream_event(body, error) from error
+
+    def _convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
         chunks: list[ChatGenerationChunk] = []
         for choice in body.get("choices") or ():
             delta = dict(choice.get("delta") or {})
+            if choice.get("finish_reason"):
+                self.finished = True
+            if not choice.get("index") and isinstance(delta.get("content"), str):
+                self._text.append(delta["content"])
             metadata: dict[str, Any] = {"model_provider": MODEL_PROVIDER}
             info: dict[str, Any] = {}
             if choice.get("finish_reason"):

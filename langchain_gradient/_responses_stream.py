@@ -17,7 +17,13 @@ from typing import Any
 from langchain_core.messages import AIMessageChunk, ToolCallChunk
 from langchain_core.messages.tool import tool_call_chunk
 
-from langchain_gradient._errors import GradientStreamError, error_message_from_body
+from langchain_gradient._errors import (
+    GradientError,
+    GradientStreamError,
+    error_message_from_body,
+    truncated_stream_error,
+    unreadable_stream_event,
+)
 from langchain_gradient._responses_items import (
     REASONING_ITEMS_KEY,
     finish_reason,
@@ -55,15 +61,30 @@ class ResponsesStreamParser:
         # the indexer shifts them (typed events' output_index is taken as given).
         self._tool_indexes = ToolCallIndexer()
         self._emitted = False  # any content, reasoning or tool-call chunk sent yet
+        self._text: list[str] = []  # the content sent so far, for a cut-off stream's error
+        self._terminal = False  # response.completed/.incomplete, or a chat-like finish_reason
+        self._chat_like = False  # chat-like chunks seen (only changes the error's wording)
 
     def feed(self, event: Mapping[str, Any]) -> Iterator[AIMessageChunk]:
-        """The chunks carried by one event (often one, sometimes none)."""
+        """The chunks carried by one event (often one, sometimes none); an event of a
+        shape this client cannot read raises :class:`~langchain_gradient.GradientStreamError`."""
+        try:
+            yield from self._feed(event)
+        except GradientError:
+            raise
+        except Exception as error:  # a field of the wrong type, anywhere in the event
+            raise unreadable_stream_event(event, error) from error
+
+    def _feed(self, event: Mapping[str, Any]) -> Iterator[AIMessageChunk]:
         if isinstance(event.get("choices"), list):
-            yield from self._chat_like(event)
+            self._chat_like = True
+            yield from self._chat_like_chunks(event)
             return
         kind = str(event.get("type", ""))
         if kind == "error" or kind == "response.failed":
-            raise _stream_failure(event)
+            raise _stream_failure(event, self.partial_text)
+        if kind in ("response.completed", "response.incomplete"):
+            self._terminal = True
         if kind.startswith("response.") and isinstance(event.get("response"), Mapping):
             self._body.update({k: v for k, v in event["response"].items() if v is not None})
             self._usage = self._body.get("usage") or self._usage
@@ -85,13 +106,41 @@ class ResponsesStreamParser:
                 kind.endswith(".added"), event.get("item") or {}, event.get("output_index")
             )
 
-    def finish(self) -> AIMessageChunk:
+    @property
+    def partial_text(self) -> str:
+        """The text received so far."""
+        return "".join(self._text)
+
+    def finish(self, *, saw_done: bool = False) -> AIMessageChunk:
+        """The last chunk (see :meth:`_finish_chunk`)."""
+        try:
+            return self._finish_chunk(saw_done=saw_done)
+        except GradientError:
+            raise
+        except Exception as error:  # the final response object has a field of the wrong type
+            raise unreadable_stream_event(self._body, error) from error
+
+    def _finish_chunk(self, *, saw_done: bool = False) -> AIMessageChunk:
         """The last chunk: usage, response id, status, model and finish reason.
 
         If the stream carried no content at all but its final event holds the whole
         response (some servers send only ``response.completed``), the content comes
         from that response here, so nothing is lost.
+
+        A stream that ended without its terminal signal raises
+        :class:`~langchain_gradient.GradientStreamError` with the partial text. The
+        terminal signal is ``response.completed`` (or ``.incomplete``; ``.failed``
+        raises earlier) for typed events, a ``finish_reason`` for chat-like chunks, or,
+        for either, the ``data: [DONE]`` line (``saw_done``), which a dropped connection
+        cannot produce.
         """
+        if not (self._terminal or saw_done):
+            expected = (
+                "a finish_reason or [DONE]"
+                if self._chat_like
+                else "a response.completed or response.failed event (or [DONE])"
+            )
+            raise truncated_stream_error(self.partial_text, expected=expected)
         whole = self._whole_response() if not self._emitted else None
         has_calls = self._has_tool_calls or bool(whole and whole.tool_call_chunks)
         status = self._body.get("status")
@@ -131,6 +180,8 @@ class ResponsesStreamParser:
 
     def _chunk(self, **fields: Any) -> AIMessageChunk:
         self._emitted = True
+        if isinstance(fields.get("content"), str):
+            self._text.append(fields["content"])
         return AIMessageChunk(content=fields.pop("content", ""), id=self._body.get("id"), **fields)
 
     def _item_event(
@@ -166,7 +217,7 @@ class ResponsesStreamParser:
             if text:
                 yield self._chunk(content=text)
 
-    def _chat_like(self, event: Mapping[str, Any]) -> Iterator[AIMessageChunk]:
+    def _chat_like_chunks(self, event: Mapping[str, Any]) -> Iterator[AIMessageChunk]:
         for key in ("id", "model", "created"):
             if event.get(key):
                 self._body.setdefault(key, event[key])
@@ -175,6 +226,7 @@ class ResponsesStreamParser:
         for choice in event["choices"][:1]:
             if choice.get("finish_reason"):
                 self._finish = str(choice["finish_reason"])
+                self._terminal = True
             delta = choice.get("delta") or {}
             extra = {}
             if delta.get("reasoning_content"):
@@ -203,11 +255,13 @@ class ResponsesStreamParser:
                 )
 
 
-def _stream_failure(event: Mapping[str, Any]) -> GradientStreamError:
-    body = (
-        event.get("response", {}).get("error") if event.get("type") == "response.failed" else event
-    )
+def _stream_failure(event: Mapping[str, Any], partial_text: str = "") -> GradientStreamError:
+    response = event.get("response")
+    failed = event.get("type") == "response.failed" and isinstance(response, Mapping)
+    body = response.get("error") if failed else event  # type: ignore[union-attr]
     detail = error_message_from_body(body, fallback="the response failed")
-    return GradientStreamError(
+    error = GradientStreamError(
         f"The stream was interrupted by an error from Gradient: {detail}", body=body
     )
+    error.partial_text = partial_text
+    return error

@@ -30,11 +30,17 @@ from langchain_gradient._chat_params import (
     chat_request,
     move_unknown_to_model_kwargs,
 )
-from langchain_gradient._errors import GradientAPIError, error_message_from_body
+from langchain_gradient._errors import (
+    GradientAPIError,
+    error_message_from_body,
+    malformed_response,
+    truncated_stream_error,
+)
 from langchain_gradient._messages import (
     ROUTE_HEADER,
     ChatStreamConverter,
     chat_result_from_response,
+    check_encodable,
     to_chat_messages,
 )
 from langchain_gradient._prompt_cache import PromptCacheTTL, mark_cache_breakpoints
@@ -228,6 +234,7 @@ class ChatGradient(GradientChatModelBase):
         if stream and (params.get("n") or 1) > 1:
             raise ValueError(f"n={params['n']} cannot be streamed: a stream carries one choice.")
         model = str(params.get("model_name") or params.get("model") or self.model_name)
+        check_encodable(messages)
         wire = to_chat_messages(messages)
         ttl = kwargs.get("prompt_cache", self.prompt_cache)
         if ttl and is_anthropic_model(model):
@@ -256,8 +263,20 @@ class ChatGradient(GradientChatModelBase):
                 status_code=200,
                 body=body,
             )
+        choices = body["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise malformed_response("choices", body, headers=response.headers)
+        if not all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices):
+            raise malformed_response("a message in every choice", body, headers=response.headers)
         route = response.headers.get(ROUTE_HEADER)
-        return chat_result_from_response(body, requested_model=model, route=route)
+        try:
+            return chat_result_from_response(body, requested_model=model, route=route)
+        except (TypeError, ValueError, AttributeError, KeyError) as error:  # wrong field types
+            raise malformed_response(
+                f"a readable answer ({type(error).__name__}: {error})",
+                body,
+                headers=response.headers,
+            ) from error
 
     def _generate(
         self,
@@ -301,15 +320,16 @@ class ChatGradient(GradientChatModelBase):
         payload = self._payload(messages, stop, kwargs, stream=True)
         model = payload["model"]
         try:
-            from openai import Stream
+            from langchain_gradient._sse import DoneAwareStream
 
             # Stream[object]: the SDK's SSE decoding and error events, but each event
             # stays the parsed JSON dict (no ChatCompletionChunk built and dumped again).
-            events = self.root_client.post(**chat_request(payload, stream_cls=Stream[object]))
+            events = self.root_client.post(**chat_request(payload, stream_cls=DoneAwareStream))
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
             with events:  # closes early-stopped streams
                 for event in events:
                     yield from converter.convert(cast("dict[str, Any]", event))
+            _check_stream_end(converter, events)
         except Exception as exc:
             self._raise_translated(exc, model)
 
@@ -323,15 +343,16 @@ class ChatGradient(GradientChatModelBase):
         payload = self._payload(messages, stop, kwargs, stream=True)
         model = payload["model"]
         try:
-            from openai import AsyncStream
+            from langchain_gradient._sse import AsyncDoneAwareStream
 
-            request = chat_request(payload, stream_cls=AsyncStream[object])
+            request = chat_request(payload, stream_cls=AsyncDoneAwareStream)
             events = await self.root_async_client.post(**request)
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
             async with events:
                 async for event in events:
                     for chunk in converter.convert(cast("dict[str, Any]", event)):
                         yield chunk
+            _check_stream_end(converter, events)
         except Exception as exc:
             self._raise_translated(exc, model)
 
@@ -363,3 +384,19 @@ class ChatGradient(GradientChatModelBase):
         if parallel_tool_calls is not None:
             kwargs["parallel_tool_calls"] = parallel_tool_calls
         return super().bind(tools=formatted, **kwargs)
+
+
+def _check_stream_end(converter: ChatStreamConverter, events: Any) -> None:
+    """A stream that ended with neither a ``finish_reason`` nor ``[DONE]`` was cut off.
+
+    Either signal is enough: some OpenAI-compatible servers omit ``[DONE]`` but every
+    complete answer carries a ``finish_reason``. Stricter than ChatOpenAI, which takes
+    a cut stream as the whole answer (see docs/chat.md).
+    """
+    if converter.finished or getattr(events, "saw_done", False):
+        return
+    headers = events.response.headers
+    request_id = headers.get("x-request-id") or headers.get("x-do-request-id")
+    raise truncated_stream_error(
+        converter.partial_text, expected="a finish_reason or [DONE]", request_id=request_id
+    )

@@ -32,7 +32,13 @@ from pydantic import ConfigDict, Field, model_validator
 
 from langchain_gradient._chat_base import GradientChatModelBase
 from langchain_gradient._chat_params import move_unknown_to_model_kwargs
-from langchain_gradient._errors import GradientAPIError, GradientError, error_message_from_body
+from langchain_gradient._errors import (
+    GradientAPIError,
+    GradientError,
+    error_message_from_body,
+    malformed_response,
+)
+from langchain_gradient._messages import check_encodable
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,
@@ -194,9 +200,16 @@ class GradientResponses(GradientChatModelBase):
     # ------------------------------------------------------------------ request
 
     def _request(
-        self, messages: Sequence[BaseMessage], stop: list[str] | None, stream: bool, **kwargs: Any
+        self,
+        messages: Sequence[BaseMessage],
+        stop: list[str] | None,
+        stream: bool,
+        /,
+        **kwargs: Any,
     ) -> _Request:
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)  # a local option
+        kwargs.pop("stream", None)  # invoke(..., stream=True) chose the path already
+        check_encodable(messages)
         instructions, conversation = split_instructions(messages)
         joined = "\n\n".join(t for t in (self.instructions, instructions) if t) or None
         base: dict[str, Any] = {"model": self.model_name}
@@ -256,17 +269,17 @@ class GradientResponses(GradientChatModelBase):
             self._raise_translated(exc, str(payload["model"]))
 
     def _open_stream(self, payload: dict[str, Any]) -> Stream[object]:
-        from openai import Stream
+        from langchain_gradient._sse import DoneAwareStream
 
         try:
             return self.root_client.post(
-                "/responses", body=payload, cast_to=object, stream=True, stream_cls=Stream[object]
+                "/responses", body=payload, cast_to=object, stream=True, stream_cls=DoneAwareStream
             )
         except Exception as exc:
             self._raise_translated(exc, str(payload["model"]))
 
     async def _aopen_stream(self, payload: dict[str, Any]) -> AsyncStream[object]:
-        from openai import AsyncStream
+        from langchain_gradient._sse import AsyncDoneAwareStream
 
         try:
             return await self.root_async_client.post(
@@ -274,7 +287,7 @@ class GradientResponses(GradientChatModelBase):
                 body=payload,
                 cast_to=object,
                 stream=True,
-                stream_cls=AsyncStream[object],
+                stream_cls=AsyncDoneAwareStream,
             )
         except Exception as exc:
             self._raise_translated(exc, str(payload["model"]))
@@ -313,7 +326,15 @@ class GradientResponses(GradientChatModelBase):
                 status_code=200,
                 body=body,
             )
-        message = response_to_message(body, self.model_name)
+        _check_output(body)
+        try:
+            message = response_to_message(body, self.model_name)
+        except GradientError:
+            raise
+        except (TypeError, ValueError, AttributeError, KeyError) as error:  # wrong field types
+            raise malformed_response(
+                f"a readable answer ({type(error).__name__}: {error})", dict(body)
+            ) from error
         return ChatResult(
             generations=[ChatGeneration(message=message)],
             llm_output={
@@ -331,7 +352,7 @@ class GradientResponses(GradientChatModelBase):
     ) -> ChatResult:
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
-        request = self._request(messages, stop, stream=False, **kwargs)
+        request = self._request(messages, stop, False, **kwargs)
         return self._result(request.send(self._post))
 
     async def _agenerate(
@@ -343,7 +364,7 @@ class GradientResponses(GradientChatModelBase):
     ) -> ChatResult:
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
-        request = self._request(messages, stop, stream=False, **kwargs)
+        request = self._request(messages, stop, False, **kwargs)
         return self._result(await request.asend(self._apost))
 
     def _stream(
@@ -353,9 +374,10 @@ class GradientResponses(GradientChatModelBase):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        request = self._request(messages, stop, stream=True, **kwargs)
+        request = self._request(messages, stop, True, **kwargs)
         stream = request.send(self._open_stream)
-        for chunk in self._chunks(self._events(stream, str(request.payload["model"]))):
+        events = self._events(stream, str(request.payload["model"]))
+        for chunk in self._chunks(events, stream):
             if run_manager:
                 run_manager.on_llm_new_token(_text(chunk), chunk=chunk)
             yield chunk
@@ -367,28 +389,31 @@ class GradientResponses(GradientChatModelBase):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        request = self._request(messages, stop, stream=True, **kwargs)
+        request = self._request(messages, stop, True, **kwargs)
         stream = await request.asend(self._aopen_stream)
-        async for chunk in self._achunks(self._aevents(stream, str(request.payload["model"]))):
+        events = self._aevents(stream, str(request.payload["model"]))
+        async for chunk in self._achunks(events, stream):
             if run_manager:
                 await run_manager.on_llm_new_token(_text(chunk), chunk=chunk)
             yield chunk
 
-    def _chunks(self, events: Iterator[Mapping[str, Any]]) -> Iterator[ChatGenerationChunk]:
+    def _chunks(
+        self, events: Iterator[Mapping[str, Any]], stream: object = None
+    ) -> Iterator[ChatGenerationChunk]:
         parser = ResponsesStreamParser(self.model_name)
         for event in events:
             for message in parser.feed(event):
                 yield ChatGenerationChunk(message=message)
-        yield ChatGenerationChunk(message=parser.finish())
+        yield ChatGenerationChunk(message=parser.finish(saw_done=_saw_done(stream)))
 
     async def _achunks(
-        self, events: AsyncIterator[Mapping[str, Any]]
+        self, events: AsyncIterator[Mapping[str, Any]], stream: object = None
     ) -> AsyncIterator[ChatGenerationChunk]:
         parser = ResponsesStreamParser(self.model_name)
         async for event in events:
             for message in parser.feed(event):
                 yield ChatGenerationChunk(message=message)
-        yield ChatGenerationChunk(message=parser.finish())
+        yield ChatGenerationChunk(message=parser.finish(saw_done=_saw_done(stream)))
 
     # --------------------------------------------------------- tools and schemas
 
@@ -422,6 +447,25 @@ class GradientResponses(GradientChatModelBase):
         return super().bind(tools=formatted, **kwargs)
 
 
+def _saw_done(stream: object) -> bool:
+    return bool(getattr(stream, "saw_done", False))
+
+
 def _text(chunk: ChatGenerationChunk) -> str:
     content = chunk.message.content
     return content if isinstance(content, str) else ""
+
+
+def _check_output(body: Mapping[str, Any]) -> None:
+    """A 200 body must carry ``output`` items (or, chat-shaped, ``choices``); an empty
+    list is an answer only when the response says it stopped early (``incomplete``)."""
+    if "output" not in body and "choices" in body:
+        choices = body["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise malformed_response("choices", dict(body))
+        return
+    output = body.get("output")
+    if not isinstance(output, list) or not all(isinstance(item, Mapping) for item in output):
+        raise malformed_response("an output list", dict(body))
+    if not output and body.get("status") != "incomplete":
+        raise malformed_response("any output item", dict(body))

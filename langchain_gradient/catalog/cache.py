@@ -2,8 +2,9 @@
 
 Where: ``$LANGCHAIN_GRADIENT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/langchain-gradient``,
 else ``~/.cache/langchain-gradient``. Each entry is one JSON file holding the data and
-the time it was saved; a write goes to a temporary file in the same directory that is
-then renamed over the old one (``os.replace``), so a reader never sees half a file.
+the time it was saved; a write goes through the package's atomic writer
+(:mod:`langchain_gradient._atomic_write`: a temporary file in the same directory, fsync,
+then ``os.replace`` over the old one), so a reader never sees half a file.
 
 Example:
     >>> write_cache("example", {"a": 1})  # doctest: +SKIP
@@ -14,9 +15,10 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,26 +56,59 @@ def _path(name: str) -> Path:
     return cache_dir() / f"{name}.json"
 
 
+MAX_CACHE_FILE_BYTES = 16 * 1024**2
+"""A cache file larger than this is ignored (the real ones are a few kilobytes)."""
+
+
 def read_cache(name: str) -> CacheEntry | None:
-    """The entry called ``name``, or ``None`` if it is missing or unreadable."""
+    """The entry called ``name``, or ``None`` if it is missing or unusable.
+
+    The file is only ever parsed as JSON (nothing in it is executed or imported). A file
+    that is corrupted, oversized or of the wrong shape is ignored with a
+    :class:`CorruptCacheWarning`; the caller then fetches again or uses the snapshot.
+    """
+    path = _path(name)
     try:
-        raw = json.loads(_path(name).read_text(encoding="utf-8"))
-        return CacheEntry(data=dict(raw["data"]), saved_at=float(raw["saved_at"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        if path.stat().st_size > MAX_CACHE_FILE_BYTES:
+            raise ValueError(f"larger than {MAX_CACHE_FILE_BYTES} bytes")
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        saved_at = float(raw["saved_at"])
+        if not math.isfinite(saved_at) or not isinstance(raw["data"], dict):
+            raise ValueError("not a cache entry")
+        return CacheEntry(data=dict(raw["data"]), saved_at=saved_at)
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        warn_corrupt_cache(path, exc)
+        return None
+
+
+class CorruptCacheWarning(UserWarning):
+    """A catalog cache file could not be used; it was ignored (the data is fetched again,
+    or the bundled snapshot is used).
+
+    Example:
+        >>> import warnings
+        >>> warnings.simplefilter("error", CorruptCacheWarning)  # doctest: +SKIP
+    """
+
+
+def warn_corrupt_cache(path: Path, reason: object) -> None:
+    """Say that ``path`` was ignored and why (the fix: delete it, or let a refresh rewrite it)."""
+    warnings.warn(
+        f"Ignoring the catalog cache file {path} ({reason}); it is corrupted or was not "
+        "written by langchain-gradient. Fresh figures are fetched, or the bundled snapshot "
+        "is used. Delete the file to silence this.",
+        CorruptCacheWarning,
+        stacklevel=4,
+    )
 
 
 def write_cache(name: str, data: dict[str, Any]) -> Path:
     """Save ``data`` as the entry ``name``, atomically; return the file's path."""
+    from langchain_gradient._atomic_write import write_atomically
+
     path = _path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps({"saved_at": time.time(), "data": data}, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, payload, overwrite=True)
     return path

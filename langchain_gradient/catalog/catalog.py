@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -32,7 +33,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from langchain_gradient._settings import resolve_api_key, resolve_base_url
-from langchain_gradient.catalog.cache import CACHE_MAX_AGE_SECONDS, read_cache, write_cache
+from langchain_gradient.catalog.cache import (
+    CACHE_MAX_AGE_SECONDS,
+    cache_dir,
+    read_cache,
+    warn_corrupt_cache,
+    write_cache,
+)
 from langchain_gradient.catalog.models import FigureSource, ModelInfo, ModelKind, Pricing
 from langchain_gradient.catalog.pricing_page import PricingPageError, parse_pricing_page
 from langchain_gradient.catalog.snapshot import load_snapshot
@@ -335,6 +342,9 @@ def _live_or_cached(
     cached = read_cache(name)
     if cached is not None and not all(key in cached.data for key in required):
         cached = None  # written by another version: ignore it
+    if cached is not None and not _cache_shape_ok(cached.data):
+        warn_corrupt_cache(cache_dir() / f"{name}.json", "its fields have the wrong types")
+        cached = None
     if cached is not None and not refresh and cached.is_fresh(max_age_seconds):
         return cached.data, "cache"
     try:
@@ -360,6 +370,42 @@ def _live_or_cached(
     except OSError as exc:
         warnings.warn(f"Could not write the catalog cache: {exc}", stacklevel=4)
     return data, "live"
+
+
+def _cache_shape_ok(data: Mapping[str, Any]) -> bool:
+    """Whether cached pricing or listing data has the types the catalog reads.
+
+    A hand-edited or hostile cache file must fall back, never crash the catalog.
+    """
+    if not isinstance(data.get("fetched_at"), str):
+        return False
+    if "url" in data and not isinstance(data["url"], str):
+        return False
+    if "prices" in data:
+        prices = data["prices"]
+        if not isinstance(prices, dict):
+            return False
+        for fields in prices.values():
+            if not isinstance(fields, dict):
+                return False
+            for value in fields.values():
+                if value is None:
+                    continue
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    return False
+                if not math.isfinite(value) or value < 0:
+                    return False
+        if not isinstance(data.get("problems", []), list):
+            return False
+    if "models" in data:
+        models = data["models"]
+        if not isinstance(models, list):
+            return False
+        for entry in models:
+            ident = entry.get("id") if isinstance(entry, dict) else entry
+            if not isinstance(ident, str):
+                return False
+    return True
 
 
 def _http_get(url: str, timeout: float, http_client: httpx2.Client | None) -> str:
@@ -460,7 +506,7 @@ def _apply_prices(
             continue
         sources = dict(info.sources)
         conflicts = list(info.conflicts)
-        known = {k: float(v) for k, v in fields.items() if k in vars(Pricing())}
+        known = {k: float(v) for k, v in fields.items() if k in vars(Pricing()) and v is not None}
         for name, value in known.items():
             old_value = getattr(info.pricing, name)
             old_source = sources.get(f"pricing.{name}")

@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -101,6 +102,39 @@ def _int(mapping: Mapping[str, Any] | None, key: str) -> int:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
+_COUNTED_UNITS = ("images", "characters", "videos")
+
+
+def _check_media_units(units: Mapping[str, Any]) -> None:
+    """Media units are finite numbers; images, characters and videos whole ones."""
+    for name, value in units.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{name} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value!r}")
+        if name in _COUNTED_UNITS and not float(value).is_integer():
+            raise ValueError(f"{name} must be a whole number, got {value!r}")
+
+
+def _check_token_counts(usage: Any, where: str) -> None:
+    """Every count in a usage mapping (nested details too) is a whole number >= 0."""
+    if not isinstance(usage, Mapping):
+        raise ValueError(f"{where} must be a mapping of token counts, got {type(usage).__name__}")
+    for key, value in usage.items():
+        here = f"{where}[{key!r}]"
+        if isinstance(value, Mapping):
+            _check_token_counts(value, here)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, (int, float)):
+            if not (math.isfinite(value) and float(value).is_integer()):
+                raise ValueError(f"token counts are whole numbers; {here} is {value!r}")
+            if value < 0:
+                raise ValueError(f"token counts cannot be negative; {here} is {value!r}")
+        elif isinstance(value, str) and str(key).endswith("tokens"):
+            raise ValueError(f"token counts are whole numbers; {here} is the string {value!r}")
+
+
 def _resolve(model: str | ModelInfo, catalog: ModelCatalog | None) -> ModelInfo | None:
     if isinstance(model, ModelInfo):
         return model
@@ -140,6 +174,9 @@ def estimate_cost(
     }
     if negative:
         raise ValueError(f"media units must be >= 0, got {negative}")
+    _check_media_units(units)
+    if usage is not None:
+        _check_token_counts(usage, "usage")
     if usage and ("prompt_tokens" in usage or "input_tokens_details" in usage):
         usage = to_usage_metadata(usage, model_id) or {}
     details = (usage or {}).get("input_token_details") or {}

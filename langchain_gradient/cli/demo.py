@@ -177,7 +177,9 @@ def step_fal(demo: Demo) -> None:
     from langchain_gradient.cli.fal import progress_handler
     from langchain_gradient.tools import GradientFalTool
 
-    tool = GradientFalTool(model_id=FAL_MODEL, output_dir=demo.media_dir, **demo.connection)
+    tool = GradientFalTool(
+        model_id=FAL_MODEL, output_dir=demo.media_dir, handle_tool_error=False, **demo.connection
+    )
     prompt = "A futuristic city at sunset"
     demo.out.say(f"  {FAL_MODEL}: {prompt!r}")
     message = tool.invoke(

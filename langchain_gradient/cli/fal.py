@@ -55,6 +55,8 @@ def parse_input(prompt: str | None, text: str | None, raw: str | None) -> dict[s
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint="--input") from exc
+    except RecursionError:
+        raise click.BadParameter("the JSON is nested too deeply", param_hint="--input") from None
     if not isinstance(value, dict):
         raise click.BadParameter(
             'must be a JSON object, e.g. \'{"prompt": "..."}\'', param_hint="--input"
@@ -192,6 +194,7 @@ def fal(
             model_id=model_id,
             output_dir=output,
             poll_policy=FalPollPolicy(timeout=timeout),
+            handle_tool_error=False,  # the command reports every failure itself
             **session.connection(),
         )
     except ValidationError as exc:

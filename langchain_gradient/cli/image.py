@@ -13,9 +13,7 @@ Example::
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -48,25 +46,19 @@ def target_paths(output: Path, count: int) -> list[Path]:
 
 
 def write_image(path: Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``path``: exclusive create, or an atomic replace with ``force``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not force:
-        try:
-            with path.open("xb") as handle:
-                handle.write(data)
-        except FileExistsError as exc:
-            raise click.ClickException(
-                f"{path} already exists; pass --force to overwrite it."
-            ) from exc
-        return
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write ``data`` to ``path`` all at once or not at all (never a truncated file, even
+    on a full disk or Ctrl-C); an existing file is only replaced with ``force``."""
+    from langchain_gradient._atomic_write import write_atomically
+
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        write_atomically(path, data, overwrite=force)
+    except FileExistsError as exc:
+        raise click.ClickException(f"{path} already exists; pass --force to overwrite it.") from exc
+    except OSError as exc:
+        raise click.ClickException(
+            f"Could not write {path}: {exc.strerror or exc}. Nothing was written there; "
+            "free some space or pick a writable --output, then run the command again."
+        ) from exc
 
 
 def generate(
@@ -75,7 +67,9 @@ def generate(
     """Run the image tool once; the artifact (``images``, ``usage``) plus ``cost_usd``."""
     from langchain_gradient.tools import GradientImageTool
 
-    tool = GradientImageTool(model=model, output_dir=output_dir, **session.connection())
+    tool = GradientImageTool(
+        model=model, output_dir=output_dir, handle_tool_error=False, **session.connection()
+    )
     call = {"type": "tool_call", "id": "cli", "name": tool.name}
     with track_cost() as cost:
         message = tool.invoke({**call, "args": {"prompt": prompt, "size": size, "n": n}})

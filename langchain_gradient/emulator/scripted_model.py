@@ -7,6 +7,10 @@ Given a conversation, the tools and the requested output format it decides, in o
    description mentions (tools named in the message are all called). Arguments
    validate against the tool's JSON schema and take numbers, quoted strings and
    names from the message (:mod:`.schema_values`);
+   After tool results it calls no tool, except that a tool whose latest result is an
+   error (text starting ``Error``, LangChain's convention for a ``status="error"``
+   ``ToolMessage``) is called once more with the same arguments, as a model told why a
+   call failed would try again (at most twice in one conversation);
 2. otherwise a **text answer**: after tool results it reports them; with
    ``response_format`` it returns schema-valid JSON; else a short plain reply
    (greetings, simple arithmetic, or a summary of what was asked);
@@ -141,7 +145,7 @@ def _tool_calls(request: ModelRequest, user_text: str, seed: str) -> list[ToolCa
     elif request.tool_choice == "required":
         chosen = _relevant_tools(request, user_text) or [_best_tool(request.tools, user_text)]
     elif _ends_with_tool_results(request.turns):
-        return []
+        return _retries_after_errors(request.turns, tools, seed)
     else:
         chosen = _relevant_tools(request, user_text)
     return [
@@ -162,6 +166,37 @@ def _tool_calls(request: ModelRequest, user_text: str, seed: str) -> list[ToolCa
         )
         for i, tool in enumerate(chosen)
     ]
+
+
+_MAX_RETRIES = 2
+
+
+def _retries_after_errors(
+    turns: Sequence[Turn], tools: Mapping[str, ToolSpec], seed: str
+) -> list[ToolCall]:
+    """The failed calls of the latest tool results, repeated (same name and arguments)."""
+    calls = {call.id: call for turn in turns for call in turn.tool_calls}
+    failures: dict[str, int] = {}
+    for turn in turns:
+        if turn.role == "tool" and turn.text.lstrip().lower().startswith("error"):
+            name = str(turn.name or getattr(calls.get(turn.tool_call_id or ""), "name", ""))
+            failures[name] = failures.get(name, 0) + 1
+    retries: list[ToolCall] = []
+    for turn in reversed(turns):
+        if turn.role != "tool":
+            break
+        failed = calls.get(turn.tool_call_id or "")
+        if (
+            failed is not None
+            and failed.name in tools
+            and turn.text.lstrip().lower().startswith("error")
+            and failures.get(failed.name, 0) <= _MAX_RETRIES
+        ):
+            digest = hashlib.sha1(f"{seed}|retry|{failed.id}".encode(), usedforsecurity=False)
+            retries.insert(
+                0, ToolCall("call_" + digest.hexdigest()[:24], failed.name, failed.arguments)
+            )
+    return retries
 
 
 def _relevant_tools(request: ModelRequest, user_text: str) -> list[ToolSpec]:

@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import time
@@ -36,6 +35,7 @@ from langchain_gradient.emulator.http_common import (
     json_response,
     state_of,
 )
+from langchain_gradient.emulator.request_body import check_schemas, read_json_body
 from langchain_gradient.emulator.request_log import RequestRecord
 from langchain_gradient.emulator.state import EmulatorState
 
@@ -126,13 +126,10 @@ def gateway(handler: Handler) -> Handler:
         request[CONTEXT] = context
         rate_headers: dict[str, str] = {}
         try:
-            raw = await request.read()
-            if raw:
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    raise EmulatorHTTPError(400, "The request body is not valid JSON.") from None
+            body = await read_json_body(request, state.config.max_body_bytes)
+            if body is not None:
                 context.body = body
+                check_schemas(path, body)
             if path.startswith("/v1/"):
                 rate_headers = _authenticate(state, request, context)
             context.headers = {**rate_headers, "x-request-id": request_id}

@@ -83,6 +83,8 @@ class EmulatorConfig:
     keys are not)."""
     regions: tuple[tuple[str, bool, bool], ...] = (("emulator", True, True),)
     """``/v2/gen-ai/regions``: (region code, serves_inference, serves_batch)."""
+    max_body_bytes: int = 64 * 1024**2
+    """Bodies larger than this are answered 413 (the service's own limit is undocumented)."""
 
 
 class EmulatorState:

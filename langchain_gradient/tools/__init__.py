@@ -7,6 +7,7 @@ Example:
     ...                          output_dir="media")]  # doctest: +SKIP
 """
 
+from langchain_gradient.tools._agent_errors import MediaRequestRejectedError
 from langchain_gradient.tools._download import MediaDownloadError
 from langchain_gradient.tools._events import FAL_STATUS_EVENT, MEDIA_USAGE_EVENT
 from langchain_gradient.tools.fal import GradientFalTool, detect_fal_kind
@@ -34,5 +35,6 @@ __all__ = [
     "GradientFalTool",
     "GradientImageTool",
     "MediaDownloadError",
+    "MediaRequestRejectedError",
     "detect_fal_kind",
 ]

@@ -1,12 +1,11 @@
 """Writing generated media to disk: atomically, under safe names, never over an existing file.
 
-Every file is first written to a hidden temporary file in the target directory, then
-*claimed* under its final name with :func:`os.link`, which fails instead of replacing
-when the name is taken (where hard links are unsupported, an ``O_EXCL`` create claims
-the name and :func:`os.replace` fills it). A failed or cut-off write leaves nothing
-behind: the temporary file is removed. Names are built only from a slug of the prompt,
-a short content hash and a known extension, so no prompt can steer a path outside the
-output directory.
+Every file is written by the package's one atomic writer
+(:mod:`langchain_gradient._atomic_write`): a hidden temporary file in the target
+directory, then *claimed* under its final name without ever replacing one. A failed or
+cut-off write leaves nothing behind: the temporary file is removed. Names are built
+only from a slug of the prompt, a short content hash and a known extension, so no
+prompt can steer a path outside the output directory.
 
 Example:
     >>> import tempfile
@@ -21,15 +20,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Annotated
+from typing import Annotated
 
 from pydantic import AfterValidator
+
+from langchain_gradient._atomic_write import AtomicWriter
 
 MAX_SLUG_CHARS = 40
 _MAX_CLAIM_ATTEMPTS = 1000
@@ -124,7 +124,9 @@ class AtomicFile:
     The final name is ``<slug(stem)>-<first 10 hex of the content's SHA-256><extension>``;
     if that name is taken, ``-2``, ``-3``, ... is appended. Use it as a context manager
     and write chunks to the object it returns; leaving the block with an exception
-    removes the temporary file.
+    removes the temporary file. The writing itself is the package's one atomic writer,
+    :class:`~langchain_gradient._atomic_write.AtomicWriter` (fsync, mode 0644 less the
+    umask, link-or-nothing).
 
     Example:
         >>> import tempfile
@@ -139,23 +141,18 @@ class AtomicFile:
         self.slug = slugify(stem)
         self.extension = extension if re.fullmatch(r"\.[a-z0-9]{1,5}", extension) else ".bin"
         self._hash = hashlib.sha256()
-        self._temp_path: Path | None = None
-        self._file: IO[bytes] | None = None
+        self._writer = AtomicWriter(self.directory)
         self.size = 0
         self.path: Path | None = None
         """The final path, set once the file has been claimed."""
 
     def __enter__(self) -> AtomicFile:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".lcg-", suffix=".part")
-        self._temp_path = Path(temp)
-        self._file = os.fdopen(fd, "wb")
+        self._writer.__enter__()
         return self
 
     def write(self, chunk: bytes) -> None:
         """Append ``chunk`` to the temporary file."""
-        assert self._file is not None, "use AtomicFile as a context manager"
-        self._file.write(chunk)
+        self._writer.write(chunk)
         self._hash.update(chunk)
         self.size += len(chunk)
 
@@ -165,20 +162,13 @@ class AtomicFile:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._file is not None and self._temp_path is not None
         try:
-            if exc_type is None:
-                self._file.flush()
-                os.fsync(self._file.fileno())
-            self._file.close()
             if exc_type is None:
                 self.path = self._claim()
         finally:
-            # Linked (or failed): the temporary name goes either way.
-            self._temp_path.unlink(missing_ok=True)
+            self._writer.__exit__(exc_type, exc, tb)
 
     def _claim(self) -> Path:
-        assert self._temp_path is not None
         base = f"{self.slug}-{self._hash.hexdigest()[:10]}"
         for attempt in range(1, _MAX_CLAIM_ATTEMPTS + 1):
             name = base + (f"-{attempt}" if attempt > 1 else "") + self.extension
@@ -186,23 +176,11 @@ class AtomicFile:
             if final.parent != self.directory:  # unreachable with a slug; kept as a guard
                 raise ValueError(f"refusing to write outside {self.directory}")
             try:
-                _claim_name(self._temp_path, final)
+                self._writer.publish(final)
             except FileExistsError:
                 continue
             return final
         raise FileExistsError(f"no free name for {base}{self.extension} in {self.directory}")
-
-
-def _claim_name(temp: Path, final: Path) -> None:
-    try:
-        os.link(temp, final)  # atomic, and fails if `final` exists
-    except FileExistsError:
-        raise
-    except OSError:
-        # No hard links on this filesystem: claim the name with O_EXCL, then fill it.
-        fd = os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        os.close(fd)
-        os.replace(temp, final)
 
 
 def write_file_atomically(

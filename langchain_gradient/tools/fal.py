@@ -10,7 +10,7 @@ text for the model plus the full record as the artifact. Status changes are sent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +20,8 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from langchain_gradient._connection import GradientConnection
+from langchain_gradient._errors import GradientBadRequestError, malformed_response
+from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient.tools._billing import (
     billable_units,
     catalog_fal_kind,
@@ -137,7 +139,9 @@ class GradientFalTool(GradientConnection, BaseTool):
     :class:`~langchain_gradient.tools.fal_jobs.FalJobFailedError`; one that runs past
     ``poll_policy.timeout`` raises
     :class:`~langchain_gradient.tools.fal_jobs.FalJobTimeoutError` carrying the
-    ``request_id``, which :meth:`resume` picks up. Both are ``ToolException`` s.
+    ``request_id``, which :meth:`resume` picks up. Both are ``ToolException`` s, which
+    by default reach an agent's model as a ``status="error"`` ToolMessage
+    (``handle_tool_error=False`` raises them).
 
     Example:
         >>> tts = GradientFalTool(model_id="fal-ai/elevenlabs/tts/multilingual-v2",
@@ -164,6 +168,10 @@ class GradientFalTool(GradientConnection, BaseTool):
     max_download_bytes: int = Field(default=DEFAULT_MAX_DOWNLOAD_BYTES, gt=0)
     job_client: FalJobClient | None = Field(default=None, exclude=True)
     """A ready client to use instead of one built from this tool's settings."""
+    handle_tool_error: bool | str | Callable[[ToolException], str] | None = agent_error_message
+    """Failures the model can act on (a FAILED job with its reason, a timed-out job with
+    its request id, a refused input) come back as a ``status="error"`` ToolMessage with
+    a one-line reason; key, model and connection errors raise. ``False`` raises all."""
 
     _jobs: FalJobClient | None = PrivateAttr(default=None)
 
@@ -217,7 +225,9 @@ class GradientFalTool(GradientConnection, BaseTool):
         def report(job: FalJob, elapsed: float) -> None:
             emit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        job = self.jobs.run(self.model_id, model_input, tags=tags, on_status=report)
+        with self._refusals_for_the_agent():
+            job = self.jobs.run(self.model_id, model_input, tags=tags, on_status=report)
+        job = _with_output(job)
         saved = self._download(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
         emit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
@@ -231,7 +241,9 @@ class GradientFalTool(GradientConnection, BaseTool):
         async def report(job: FalJob, elapsed: float) -> None:
             await aemit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        job = await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
+        with self._refusals_for_the_agent():
+            job = await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
+        job = _with_output(job)
         saved = await self._adownload(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
         await aemit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
@@ -250,17 +262,28 @@ class GradientFalTool(GradientConnection, BaseTool):
             ... except FalJobTimeoutError as err:
             ...     content, artifact = tool.resume(err.request_id)
         """
-        job = self.jobs.wait_for_job(request_id, timeout=timeout)
+        job = _with_output(self.jobs.wait_for_job(request_id, timeout=timeout))
         return self._describe(job, {}, self._download(job, _stem({}, job)))
 
     async def aresume(
         self, request_id: str, *, timeout: float | None = None
     ) -> tuple[str, dict[str, Any]]:
         """Async :meth:`resume`."""
-        job = await self.jobs.await_for_job(request_id, timeout=timeout)
+        job = _with_output(await self.jobs.await_for_job(request_id, timeout=timeout))
         return self._describe(job, {}, await self._adownload(job, _stem({}, job)))
 
     # -- pieces --------------------------------------------------------------------------
+
+    @contextmanager
+    def _refusals_for_the_agent(self) -> Iterator[None]:
+        """A submit the service refused (400/422: a bad size, a content policy) becomes an
+        error the agent's model is told about; other errors pass unchanged."""
+        try:
+            yield
+        except MediaRequestRejectedError:
+            raise
+        except GradientBadRequestError as exc:
+            raise MediaRequestRejectedError.from_error(exc, f"The {self.model_id} job") from exc
 
     def _build_input(self, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         extra = dict(kwargs.pop("extra_input", None) or {})
@@ -399,6 +422,17 @@ def _keeping_all_or_none(job: FalJob) -> Iterator[list[Path]]:
             url=exc.url,
             request_id=job.request_id,
         ) from exc
+
+
+def _with_output(job: FalJob) -> FalJob:
+    """A completed job must carry its ``output`` object; without it there is no result."""
+    if job.output is None:
+        raise malformed_response(
+            f"an output for completed fal job {job.request_id}",
+            dict(job.raw),
+            request_id=job.request_id,
+        )
+    return job
 
 
 def _stem(model_input: dict[str, Any], job: FalJob) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,8 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field
 
 from langchain_gradient._connection import GradientConnection
+from langchain_gradient._errors import GradientBadRequestError, malformed_response
+from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient.tools._billing import billable_units, size_megapixels
 from langchain_gradient.tools._download import (
     DEFAULT_MAX_DOWNLOAD_BYTES,
@@ -113,6 +116,10 @@ class GradientImageTool(GradientConnection, BaseTool):
     max_prompt_chars: int = Field(default=MAX_PROMPT_CHARS, gt=0)
     max_download_bytes: int = Field(default=DEFAULT_MAX_DOWNLOAD_BYTES, gt=0)
     """Limit for images returned as URLs instead of base64 (undocumented but tolerated)."""
+    handle_tool_error: bool | str | Callable[[ToolException], str] | None = agent_error_message
+    """Failures the model can act on (a refused prompt, a size it cannot make, a bad
+    argument) come back as a ``status="error"`` ToolMessage with a one-line reason; key,
+    model and connection errors raise. ``False`` raises everything."""
 
     def _run(
         self, run_manager: CallbackManagerForToolRun | None = None, **args: Any
@@ -121,7 +128,7 @@ class GradientImageTool(GradientConnection, BaseTool):
         try:
             response = self.root_client.images.generate(**request)
         except Exception as exc:
-            raise self._translate_error(exc, model=self.model) from exc
+            raise self._media_error(exc) from exc
         images = self._decode(response, request)
         with all_or_nothing() as written:
             for image, url, where in self._to_download(images):
@@ -138,7 +145,7 @@ class GradientImageTool(GradientConnection, BaseTool):
         try:
             response = await self.root_async_client.images.generate(**request)
         except Exception as exc:
-            raise self._translate_error(exc, model=self.model) from exc
+            raise self._media_error(exc) from exc
         images = self._decode(response, request)
         with all_or_nothing() as written:
             for image, url, where in self._to_download(images):
@@ -149,6 +156,15 @@ class GradientImageTool(GradientConnection, BaseTool):
         return content, artifact
 
     # -- pieces --------------------------------------------------------------------------
+
+    def _media_error(self, exc: Exception) -> BaseException:
+        """The translated error; a refused request (400/422) as one the agent can act on."""
+        translated = self._translate_error(exc, model=self.model)
+        if isinstance(translated, GradientBadRequestError):
+            return MediaRequestRejectedError.from_error(
+                translated, f"The image request to {self.model}"
+            )
+        return translated
 
     def _request(
         self,
@@ -186,8 +202,13 @@ class GradientImageTool(GradientConnection, BaseTool):
     def _decode(self, response: Any, request: dict[str, Any]) -> list[dict[str, Any]]:
         """Per image: ``data`` (decoded bytes) or ``url``, plus ``revised_prompt``."""
         items = getattr(response, "data", None) or []
-        if not items:
-            raise ToolException(f"{self.model} returned no images for this prompt.")
+        if not isinstance(items, list) or not items:
+            body = response.model_dump() if hasattr(response, "model_dump") else None
+            raise malformed_response(
+                f"image data from {self.model}",
+                body,
+                request_id=getattr(response, "_request_id", None),
+            )
         size = getattr(response, "size", None) or request["size"]
         fmt = getattr(response, "output_format", None) or request.get("output_format") or "png"
         images = []

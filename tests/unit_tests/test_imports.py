@@ -56,6 +56,8 @@ EXPECTED_ALL = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "KeyInWrongPlaceError",
+    "GradientMalformedResponseError",
 ]
 
 

@@ -168,7 +168,7 @@ def test_extra_input_and_tags_are_sent() -> None:
 )
 def test_bad_arguments_fail_before_any_request(args: dict[str, Any], message: str) -> None:
     fake = FakeGradient()
-    tool = make_tool(fake)
+    tool = make_tool(fake, handle_tool_error=False)  # raise, as with a plain BaseTool
     with pytest.raises(ToolException, match=message):
         tool.invoke(call(tool, **args))
     assert fake.requests == []
@@ -176,7 +176,7 @@ def test_bad_arguments_fail_before_any_request(args: dict[str, Any], message: st
 
 def test_failed_job_is_a_tool_exception_with_the_server_error(tmp_path: Path) -> None:
     fake = FakeGradient(fail_with="model crashed")
-    tool = make_tool(fake, output_dir=tmp_path)
+    tool = make_tool(fake, output_dir=tmp_path, handle_tool_error=False)
     with pytest.raises(FalJobFailedError, match="model crashed") as info:
         tool.invoke(call(tool, prompt="x"))
     assert isinstance(info.value, ToolException)
@@ -192,7 +192,7 @@ def test_failed_job_can_be_handed_back_to_the_model() -> None:
 
 def test_timeout_then_resume_through_the_tool(tmp_path: Path) -> None:
     fake = FakeGradient(job_duration=90.0)
-    tool = make_tool(fake, output_dir=tmp_path, policy={"timeout": 30.0})
+    tool = make_tool(fake, output_dir=tmp_path, policy={"timeout": 30.0}, handle_tool_error=False)
     with pytest.raises(FalJobTimeoutError) as info:
         tool.invoke(call(tool, prompt="slow"))
     assert list(tmp_path.iterdir()) == []

@@ -113,7 +113,7 @@ def test_mime_type_follows_the_bytes(tmp_path: Path) -> None:
 )
 def test_bad_arguments_fail_before_any_request(args: dict[str, Any], message: str) -> None:
     fake = FakeGradient()
-    tool = make_tool(fake)
+    tool = make_tool(fake, handle_tool_error=False)  # raise, as with a plain BaseTool
     with pytest.raises(ToolException, match=message):
         tool.invoke(call(tool, **args))
     assert fake.requests == []
@@ -121,7 +121,7 @@ def test_bad_arguments_fail_before_any_request(args: dict[str, Any], message: st
 
 def test_allowed_sizes_are_configurable() -> None:
     fake = FakeGradient()
-    tool = make_tool(fake, allowed_sizes=("auto",))
+    tool = make_tool(fake, allowed_sizes=("auto",), handle_tool_error=False)
     with pytest.raises(ToolException, match="use one of: auto"):
         tool.invoke(call(tool, prompt="x", size="1024x1024"))
     tool.invoke(call(tool, prompt="x", size="auto"))
@@ -190,7 +190,7 @@ async def test_async_generation(tmp_path: Path) -> None:
 
 async def test_async_validation() -> None:
     fake = FakeGradient()
-    tool = make_tool(fake)
+    tool = make_tool(fake, handle_tool_error=False)
     with pytest.raises(ToolException):
         await tool.ainvoke(call(tool, prompt="x", n=0))
     assert fake.requests == []
