@@ -90,7 +90,7 @@ def get_sync_client(config: ClientConfig, http_client: Any = None) -> OpenAI:
     with _lock:
         client = _sync_clients.get(config)
         if client is None:
-            client = OpenAI(**config.client_kwargs())
+            client = OpenAI(**config.client_kwargs(), http_client=_default_http_client())
             _sync_clients[config] = client
         return client
 
@@ -109,9 +109,22 @@ def get_async_client(config: ClientConfig, http_client: Any = None) -> AsyncOpen
         per_loop = _no_loop_async_clients if loop is None else _async_clients.setdefault(loop, {})
         client = per_loop.get(config)
         if client is None:
-            client = AsyncOpenAI(**config.client_kwargs())
+            client = AsyncOpenAI(**config.client_kwargs(), http_client=_default_http_client(True))
             per_loop[config] = client
         return client
+
+
+def _default_http_client(is_async: bool = False) -> Any:
+    """The SDK's own default httpx client (its timeout, limits, redirects) plus the
+    rate-limit hook: reports headers to observers and writes DigitalOcean's advised wait
+    into a 429 that has only reset headers (see :mod:`langchain_gradient._ratelimit`)."""
+    from openai import DefaultAsyncHttpxClient, DefaultHttpxClient
+
+    from langchain_gradient._ratelimit import advise_retry, advise_retry_async
+
+    if is_async:
+        return DefaultAsyncHttpxClient(event_hooks={"response": [advise_retry_async]})
+    return DefaultHttpxClient(event_hooks={"response": [advise_retry]})
 
 
 def clear_client_cache() -> None:

@@ -269,6 +269,9 @@ class ChatStreamConverter:
         self._route = route
         self._shift = output_version == "v1"
         self._indexers: dict[int, ToolCallIndexer] = {}  # per choice index
+        self.rate_limit: Mapping[str, Any] = {}
+        """The stream's rate-limit headers (``_ratelimit.parse_rate_limits``), attached
+        with the shared metadata."""
 
     def convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
         """The generation chunks carried by one stream chunk."""
@@ -285,6 +288,8 @@ class ChatStreamConverter:
                         body, requested_model=self._requested_model, route=self._route
                     )
                     metadata.update(shared)
+                    if self.rate_limit:
+                        metadata["rate_limit"] = dict(self.rate_limit)
             if choice.get("logprobs"):
                 info["logprobs"] = choice["logprobs"]
             message = AIMessageChunk(

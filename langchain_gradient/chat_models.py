@@ -38,6 +38,7 @@ from langchain_gradient._messages import (
     to_chat_messages,
 )
 from langchain_gradient._prompt_cache import PromptCacheTTL, mark_cache_breakpoints
+from langchain_gradient._ratelimit import add_rate_limits, parse_rate_limits
 from langchain_gradient._tool_binding import chat_tool_choice, tool_names
 from langchain_gradient._tracing import ls_params
 from langchain_gradient._usage import is_anthropic_model
@@ -255,7 +256,8 @@ class ChatGradient(GradientChatModelBase):
                 body=body,
             )
         route = response.headers.get(ROUTE_HEADER)
-        return chat_result_from_response(body, requested_model=model, route=route)
+        result = chat_result_from_response(body, requested_model=model, route=route)
+        return add_rate_limits(result, response.headers)
 
     def _generate(
         self,
@@ -305,6 +307,7 @@ class ChatGradient(GradientChatModelBase):
             # stays the parsed JSON dict (no ChatCompletionChunk built and dumped again).
             events = self.root_client.post(**chat_request(payload, stream_cls=Stream[object]))
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
+            converter.rate_limit = parse_rate_limits(events.response.headers)
             with events:  # closes early-stopped streams
                 for event in events:
                     yield from converter.convert(cast("dict[str, Any]", event))
@@ -326,6 +329,7 @@ class ChatGradient(GradientChatModelBase):
             request = chat_request(payload, stream_cls=AsyncStream[object])
             events = await self.root_async_client.post(**request)
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
+            converter.rate_limit = parse_rate_limits(events.response.headers)
             async with events:
                 async for event in events:
                     for chunk in converter.convert(cast("dict[str, Any]", event)):

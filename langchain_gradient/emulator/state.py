@@ -9,7 +9,6 @@ Example:
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from langchain_gradient.emulator.faults import FaultInjector
 from langchain_gradient.emulator.keys import KeyPolicy, KeyStore
 from langchain_gradient.emulator.models import ModelTable
 from langchain_gradient.emulator.prompt_cache import PromptCache
+from langchain_gradient.emulator.ratelimit import RateCounters
 from langchain_gradient.emulator.request_log import RequestLog
 
 ResponsesStreamFormat = Literal["events", "chunk"]
@@ -56,7 +56,8 @@ class EmulatorConfig:
     """``ratelimit-limit`` per key per window."""
     rate_limit_window: float = 3600.0
     enforce_rate_limit: bool = False
-    """Answer 429 (with ``retry-after``) once a key uses up its window."""
+    """Answer 429 once a key uses up a quota (``retry-after`` for ``rate_limit``; only the
+    headers for the ``x-ratelimit-*`` quotas below)."""
     stream_chunk_tokens: int = 3
     """Tokens per streamed delta."""
     stream_event_delay: float = 0.0
@@ -71,6 +72,12 @@ class EmulatorConfig:
     job_durations: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     """fal model id (or prefix) -> (seconds QUEUED, seconds IN_PROGRESS) on the emulator clock."""
     default_job_duration: tuple[float, float] = (1.0, 2.0)
+    requests_per_minute: int = 10_000
+    """``x-ratelimit-*-requests``: requests per key per minute (see ``emulator.ratelimit``)."""
+    tokens_per_minute: int = 10_000_000
+    """``x-ratelimit-*-tokens-per-minute``: prompt tokens per key per minute."""
+    tokens_per_day: int = 1_000_000_000
+    """``x-ratelimit-*-tokens-per-day``: prompt tokens per key per day."""
 
 
 class EmulatorState:
@@ -102,18 +109,7 @@ class EmulatorState:
         """``jobs.JobPlan`` entries, oldest first."""
         self.api_keys: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
-        self._usage: dict[str, tuple[float, int]] = {}
-
-    def count_request(self, key: str) -> tuple[int, int]:
-        """Count one request for ``key``; return (remaining, reset epoch seconds)."""
-        now = time.time()
-        window = self.config.rate_limit_window
-        start, used = self._usage.get(key, (now, 0))
-        if now - start >= window:
-            start, used = now, 0
-        used += 1
-        self._usage[key] = (start, used)
-        return self.config.rate_limit - used, int(start + window)
+        self.rate_counters = RateCounters()
 
     def reset(self) -> None:
         """Forget everything requests created: log, caches, stored responses, jobs, faults,
@@ -128,4 +124,4 @@ class EmulatorState:
             self.responses.clear()
             self.jobs.clear()
             self.job_plans.clear()
-            self._usage.clear()
+        self.rate_counters.clear()
