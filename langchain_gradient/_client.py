@@ -116,15 +116,22 @@ def get_async_client(config: ClientConfig, http_client: Any = None) -> AsyncOpen
 
 def _default_http_client(is_async: bool = False) -> Any:
     """The SDK's own default httpx client (its timeout, limits, redirects) plus the
-    rate-limit hook: reports headers to observers and writes DigitalOcean's advised wait
-    into a 429 that has only reset headers (see :mod:`langchain_gradient._ratelimit`)."""
+    rate-limit hooks: each attempt draws from the active shared budget (if any); each
+    response is reported to observers and the budget, and a 429 that has only reset
+    headers gets DigitalOcean's advised wait (see :mod:`langchain_gradient._ratelimit`)."""
     from openai import DefaultAsyncHttpxClient, DefaultHttpxClient
 
-    from langchain_gradient._ratelimit import advise_retry, advise_retry_async
+    from langchain_gradient._ratelimit import (
+        adraw_budget,
+        advise_retry,
+        advise_retry_async,
+        draw_budget,
+    )
 
     if is_async:
-        return DefaultAsyncHttpxClient(event_hooks={"response": [advise_retry_async]})
-    return DefaultHttpxClient(event_hooks={"response": [advise_retry]})
+        hooks: dict[str, list[Any]] = {"request": [adraw_budget], "response": [advise_retry_async]}
+        return DefaultAsyncHttpxClient(event_hooks=hooks)
+    return DefaultHttpxClient(event_hooks={"request": [draw_budget], "response": [advise_retry]})
 
 
 def clear_client_cache() -> None:

@@ -40,7 +40,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypedDict, TypeVar
+from typing import Any, Protocol, TypedDict, TypeVar
 
 __all__ = [
     "RateLimitInfo",
@@ -215,11 +215,14 @@ def advise_retry(response: Any) -> None:
     """
     headers = response.headers
     observers = _OBSERVERS.get()
-    if response.status_code != 429 and not observers:
+    if response.status_code != 429 and not observers and _BUDGET.get() is None:
         return
     info = parse_rate_limits(headers)
     for observer in observers:
         observer.add(info)
+    budget = _BUDGET.get()
+    if budget is not None and info:
+        budget.observe(info)
     if response.status_code == 429 and "retry_after" not in info:
         wait = advised_wait(info)
         if wait is not None:
@@ -288,3 +291,54 @@ def observe_rate_limits() -> Iterator[RateLimitObserver]:
         yield observer
     finally:
         _OBSERVERS.reset(token)
+
+
+class Budget(Protocol):
+    """A shared rate budget (``langchain_gradient.ray.RateBudget``): drawn from before
+    every HTTP attempt, SDK retries included, and told every response's rate limits."""
+
+    def acquire(self, tokens: int) -> None: ...
+
+    async def aacquire(self, tokens: int) -> None: ...
+
+    def observe(self, info: RateLimitInfo) -> None: ...
+
+
+_BUDGET: ContextVar[Budget | None] = ContextVar("gradient_rate_budget", default=None)
+
+
+@contextmanager
+def use_budget(budget: Budget | None) -> Iterator[None]:
+    """Draw every request sent inside the block from ``budget`` (clients the package builds).
+
+    Example:
+        >>> with use_budget(None):  # no budget: requests go as they come
+        ...     pass
+    """
+    token = _BUDGET.set(budget)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def estimate_request_tokens(request: Any) -> int:
+    """A request's token estimate for a tokens-per-minute budget: its body bytes / 4."""
+    try:
+        return max(1, len(request.content) // 4)
+    except Exception:  # a streamed upload: count it as one token
+        return 1
+
+
+def draw_budget(request: Any) -> None:
+    """httpx request hook: wait for the active budget (if any) before sending."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.acquire(estimate_request_tokens(request))
+
+
+async def adraw_budget(request: Any) -> None:
+    """The async twin of :func:`draw_budget`."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        await budget.aacquire(estimate_request_tokens(request))
