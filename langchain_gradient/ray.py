@@ -139,9 +139,12 @@ class UsageTotals:
 
     per_model: dict[str, ModelUsageTotals]
 
+    def _total(self, name: str) -> Any:
+        return sum(getattr(totals, name) for totals in self.per_model.values())
+
     @property
     def total_cost_usd(self) -> float:
-        return sum(t.cost_usd for t in self.per_model.values())
+        return float(self._total("cost_usd"))
 
     @property
     def cost_known(self) -> bool:
@@ -149,11 +152,11 @@ class UsageTotals:
 
     @property
     def successful_requests(self) -> int:
-        return sum(t.requests for t in self.per_model.values())
+        return int(self._total("requests"))
 
     @property
     def total_tokens(self) -> int:
-        return sum(t.total_tokens for t in self.per_model.values())
+        return int(self._total("total_tokens"))
 
 
 class RateBudget:
@@ -344,6 +347,18 @@ def _plain(result: Any) -> Any:
     return result
 
 
+def _map(ds: Any, fn: Callable[[Any], Any], batch_size: int, workers: int | None) -> Any:
+    """``ds.map_batches`` as both helpers run it: pandas batches, Ray tasks (at most
+    ``workers`` at once), one output row per input row."""
+    return ds.map_batches(
+        fn,
+        batch_size=batch_size,
+        batch_format="pandas",
+        compute=_ray().data.TaskPoolStrategy(size=workers),
+        udf_modifying_row_count=False,
+    )
+
+
 def embed_dataset(
     ds: Any,
     embeddings: Embeddings,
@@ -366,7 +381,6 @@ def embed_dataset(
         >>> out.take_all()[0]["error"] is None  # doctest: +SKIP
         True
     """
-    ray = _ray()
     fn = embed_batches(
         embeddings,
         text_column=text_column,
@@ -375,13 +389,7 @@ def embed_dataset(
         budget=budget,
         chunk_size=chunk_size,
     )
-    return ds.map_batches(
-        fn,
-        batch_size=batch_size,
-        batch_format="pandas",
-        compute=ray.data.TaskPoolStrategy(size=workers),
-        udf_modifying_row_count=False,
-    )
+    return _map(ds, fn, batch_size, workers)
 
 
 def chat_dataset(
@@ -402,7 +410,6 @@ def chat_dataset(
         >>> out = chat_dataset(ray.data.from_items([{"prompt": "Hi"}]),  # doctest: +SKIP
         ...                    ChatGradient(), budget=RateBudget(600))
     """
-    ray = _ray()
     fn = chat_batches(
         model,
         prompt=prompt,
@@ -411,10 +418,4 @@ def chat_dataset(
         budget=budget,
         max_concurrency=max_concurrency,
     )
-    return ds.map_batches(
-        fn,
-        batch_size=batch_size,
-        batch_format="pandas",
-        compute=ray.data.TaskPoolStrategy(size=workers),
-        udf_modifying_row_count=False,
-    )
+    return _map(ds, fn, batch_size, workers)
