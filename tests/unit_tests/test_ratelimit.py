@@ -153,3 +153,12 @@ async def test_embeddings_rate_limits_are_seen_through_observe(
     with observe_rate_limits() as outside:
         pass
     assert outside.latest == {} and seen.responses == 3  # the block ended: nothing more
+
+
+def test_the_image_tool_artifact_carries_rate_limits(gradient_emulator: GradientEmulator) -> None:
+    from langchain_gradient import GradientImageTool
+
+    tool = GradientImageTool(api_key=gradient_emulator.api_key, base_url=gradient_emulator.base_url)
+    call = {"name": tool.name, "args": {"prompt": "a red apple"}, "id": "c1", "type": "tool_call"}
+    message = tool.invoke(call)
+    assert message.artifact["rate_limit"]["requests"]["limit"] == 10_000
