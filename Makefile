@@ -11,7 +11,7 @@ PIP    := $(BIN)/python -m pip
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c constraints.txt -e ".[all,test,lint,bench]"
+	$(PIP) install -q -c constraints.txt -e ".[all,test,lint,bench,ray]"
 	touch $(STAMP)
 
 install: $(STAMP)

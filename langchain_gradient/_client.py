@@ -90,7 +90,7 @@ def get_sync_client(config: ClientConfig, http_client: Any = None) -> OpenAI:
     with _lock:
         client = _sync_clients.get(config)
         if client is None:
-            client = OpenAI(**config.client_kwargs())
+            client = OpenAI(**config.client_kwargs(), http_client=_default_http_client())
             _sync_clients[config] = client
         return client
 
@@ -109,9 +109,29 @@ def get_async_client(config: ClientConfig, http_client: Any = None) -> AsyncOpen
         per_loop = _no_loop_async_clients if loop is None else _async_clients.setdefault(loop, {})
         client = per_loop.get(config)
         if client is None:
-            client = AsyncOpenAI(**config.client_kwargs())
+            client = AsyncOpenAI(**config.client_kwargs(), http_client=_default_http_client(True))
             per_loop[config] = client
         return client
+
+
+def _default_http_client(is_async: bool = False) -> Any:
+    """The SDK's own default httpx client (its timeout, limits, redirects) plus the
+    rate-limit hooks: each attempt draws from the active shared budget (if any); each
+    response is reported to observers and the budget, and a 429 that has only reset
+    headers gets DigitalOcean's advised wait (see :mod:`langchain_gradient._ratelimit`)."""
+    from openai import DefaultAsyncHttpxClient, DefaultHttpxClient
+
+    from langchain_gradient._ratelimit import (
+        adraw_budget,
+        advise_retry,
+        advise_retry_async,
+        draw_budget,
+    )
+
+    if is_async:
+        hooks: dict[str, list[Any]] = {"request": [adraw_budget], "response": [advise_retry_async]}
+        return DefaultAsyncHttpxClient(event_hooks=hooks)
+    return DefaultHttpxClient(event_hooks={"request": [draw_budget], "response": [advise_retry]})
 
 
 def clear_client_cache() -> None:

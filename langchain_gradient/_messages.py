@@ -335,6 +335,9 @@ class ChatStreamConverter:
     def partial_text(self) -> str:
         """The text of choice 0 received so far."""
         return "".join(self._text)
+        self.rate_limit: Mapping[str, Any] = {}
+        """The stream's rate-limit headers (``_ratelimit.parse_rate_limits``), attached
+        with the shared metadata."""
 
     def convert(self, body: Mapping[str, Any]) -> list[ChatGenerationChunk]:
         """The generation chunks carried by one stream chunk; an event of a shape this
@@ -364,6 +367,8 @@ class ChatStreamConverter:
                         body, requested_model=self._requested_model, route=self._route
                     )
                     metadata.update(shared)
+                    if self.rate_limit:
+                        metadata["rate_limit"] = dict(self.rate_limit)
             if choice.get("logprobs"):
                 info["logprobs"] = choice["logprobs"]
             message = AIMessageChunk(

@@ -44,6 +44,7 @@ from langchain_gradient._messages import (
     to_chat_messages,
 )
 from langchain_gradient._prompt_cache import PromptCacheTTL, mark_cache_breakpoints
+from langchain_gradient._ratelimit import add_rate_limits, parse_rate_limits
 from langchain_gradient._tool_binding import chat_tool_choice, tool_names
 from langchain_gradient._tracing import ls_params
 from langchain_gradient._usage import is_anthropic_model
@@ -270,13 +271,14 @@ class ChatGradient(GradientChatModelBase):
             raise malformed_response("a message in every choice", body, headers=response.headers)
         route = response.headers.get(ROUTE_HEADER)
         try:
-            return chat_result_from_response(body, requested_model=model, route=route)
+            result = chat_result_from_response(body, requested_model=model, route=route)
         except (TypeError, ValueError, AttributeError, KeyError) as error:  # wrong field types
             raise malformed_response(
                 f"a readable answer ({type(error).__name__}: {error})",
                 body,
                 headers=response.headers,
             ) from error
+        return add_rate_limits(result, response.headers)
 
     def _generate(
         self,
@@ -326,6 +328,7 @@ class ChatGradient(GradientChatModelBase):
             # stays the parsed JSON dict (no ChatCompletionChunk built and dumped again).
             events = self.root_client.post(**chat_request(payload, stream_cls=DoneAwareStream))
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
+            converter.rate_limit = parse_rate_limits(events.response.headers)
             with events:  # closes early-stopped streams
                 for event in events:
                     yield from converter.convert(cast("dict[str, Any]", event))
@@ -348,6 +351,7 @@ class ChatGradient(GradientChatModelBase):
             request = chat_request(payload, stream_cls=AsyncDoneAwareStream)
             events = await self.root_async_client.post(**request)
             converter = self._stream_converter(model, events.response.headers.get(ROUTE_HEADER))
+            converter.rate_limit = parse_rate_limits(events.response.headers)
             async with events:
                 async for event in events:
                     for chunk in converter.convert(cast("dict[str, Any]", event)):

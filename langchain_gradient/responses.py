@@ -39,6 +39,7 @@ from langchain_gradient._errors import (
     malformed_response,
 )
 from langchain_gradient._messages import check_encodable
+from langchain_gradient._ratelimit import add_rate_limits, observe_rate_limits, parse_rate_limits
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,
@@ -353,7 +354,9 @@ class GradientResponses(GradientChatModelBase):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         request = self._request(messages, stop, False, **kwargs)
-        return self._result(request.send(self._post))
+        with observe_rate_limits() as seen:
+            body = request.send(self._post)
+        return add_rate_limits(self._result(body), seen.latest)
 
     async def _agenerate(
         self,
@@ -365,7 +368,9 @@ class GradientResponses(GradientChatModelBase):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         request = self._request(messages, stop, False, **kwargs)
-        return self._result(await request.asend(self._apost))
+        with observe_rate_limits() as seen:
+            body = await request.asend(self._apost)
+        return add_rate_limits(self._result(body), seen.latest)
 
     def _stream(
         self,
@@ -376,8 +381,11 @@ class GradientResponses(GradientChatModelBase):
     ) -> Iterator[ChatGenerationChunk]:
         request = self._request(messages, stop, True, **kwargs)
         stream = request.send(self._open_stream)
+        rate_limit = parse_rate_limits(stream.response.headers)
         events = self._events(stream, str(request.payload["model"]))
         for chunk in self._chunks(events, stream):
+            if rate_limit and getattr(chunk.message, "chunk_position", None) == "last":
+                chunk.message.response_metadata["rate_limit"] = dict(rate_limit)
             if run_manager:
                 run_manager.on_llm_new_token(_text(chunk), chunk=chunk)
             yield chunk
@@ -391,8 +399,11 @@ class GradientResponses(GradientChatModelBase):
     ) -> AsyncIterator[ChatGenerationChunk]:
         request = self._request(messages, stop, True, **kwargs)
         stream = await request.asend(self._aopen_stream)
+        rate_limit = parse_rate_limits(stream.response.headers)
         events = self._aevents(stream, str(request.payload["model"]))
         async for chunk in self._achunks(events, stream):
+            if rate_limit and getattr(chunk.message, "chunk_position", None) == "last":
+                chunk.message.response_metadata["rate_limit"] = dict(rate_limit)
             if run_manager:
                 await run_manager.on_llm_new_token(_text(chunk), chunk=chunk)
             yield chunk

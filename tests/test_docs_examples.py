@@ -60,6 +60,11 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "openai-gpt-4o answered 'Summarise the history",
         "OK short question stayed cheap; long one escalated",
     ],
+    "ray_vector_store.py": [
+        "embedded 4 files through Ray",
+        "best match: returns.txt",
+        "OK the vector store found returns.txt",
+    ],
 }
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)

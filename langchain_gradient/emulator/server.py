@@ -1,8 +1,8 @@
 """The aiohttp application: routes, auth, rate-limit headers, faults, errors and the log.
 
 The *gateway* wraps every route handler and does the per-request work, in this
-order: parse the JSON body; authenticate ``/v1`` routes (401) and count the request
-against the key's rate-limit window; take the matching injected fault; run the
+order: parse the JSON body; authenticate ``/v1`` routes (401); count the request
+against its token's rate limits (:mod:`.ratelimit`); take the matching injected fault; run the
 handler; turn :class:`~.errors.EmulatorHTTPError` into the configured error envelope
 (unknown routes answer 404, wrong methods 405); add ``ratelimit-*`` and
 ``x-request-id`` headers; record the request in the log with the key redacted.
@@ -36,6 +36,7 @@ from langchain_gradient.emulator.http_common import (
     state_of,
 )
 from langchain_gradient.emulator.request_body import check_schemas, read_json_body
+from langchain_gradient.emulator.ratelimit import admit_request, fresh_headers
 from langchain_gradient.emulator.request_log import RequestRecord
 from langchain_gradient.emulator.state import EmulatorState
 
@@ -131,7 +132,8 @@ def gateway(handler: Handler) -> Handler:
                 context.body = body
                 check_schemas(path, body)
             if path.startswith("/v1/"):
-                rate_headers = _authenticate(state, request, context)
+                _authenticate(state, request, context)
+            rate_headers = admit_request(state, request, context, body)
             context.headers = {**rate_headers, "x-request-id": request_id}
             if state.config.check_requests:
                 check_request_body(method, path, body)
@@ -150,8 +152,8 @@ def gateway(handler: Handler) -> Handler:
                 response = await handler(request)
         except EmulatorHTTPError as error:
             response = _error_response(state, error, request_id)
-            if error.status == 401:
-                rate_headers = _fresh_rate_headers(state)
+            if not rate_headers:  # refused before it was counted (bad JSON, 401)
+                rate_headers = fresh_headers(state.config)
         except (ConnectionResetError, asyncio.CancelledError):
             raise  # the client went away; nothing to answer
         except Exception as error:  # a bug in the emulator: say so in the envelope
@@ -179,32 +181,14 @@ def _model_of(body: Any) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def _fresh_rate_headers(state: EmulatorState) -> dict[str, str]:
-    limit = str(state.config.rate_limit)
-    reset = str(int(time.time() + state.config.rate_limit_window))
-    return {"ratelimit-limit": limit, "ratelimit-remaining": limit, "ratelimit-reset": reset}
-
-
-def _authenticate(
-    state: EmulatorState, request: web.Request, context: RequestContext
-) -> dict[str, str]:
-    """401 unless the bearer key is known; count the request; return the rate headers."""
+def _authenticate(state: EmulatorState, request: web.Request, context: RequestContext) -> None:
+    """401 unless the bearer key is known."""
     key = bearer_token(request)
     policy = state.keys.policy(key)
     if policy is None:
         raise EmulatorHTTPError(401, "Unable to authenticate you.")
     context.api_key = key
     context.policy = policy
-    remaining, reset = state.count_request(key or "")
-    headers = {
-        "ratelimit-limit": str(state.config.rate_limit),
-        "ratelimit-remaining": str(max(remaining, 0)),
-        "ratelimit-reset": str(reset),
-    }
-    if remaining < 0 and state.config.enforce_rate_limit:
-        retry = str(max(1, reset - int(time.time())))
-        raise EmulatorHTTPError(429, headers={**headers, "retry-after": retry})
-    return headers
 
 
 _PENDING = "gradient_emulator_pending_log"

@@ -9,7 +9,6 @@ Example:
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from langchain_gradient.emulator.faults import FaultInjector
 from langchain_gradient.emulator.keys import KeyPolicy, KeyStore
 from langchain_gradient.emulator.models import ModelTable
 from langchain_gradient.emulator.prompt_cache import PromptCache
+from langchain_gradient.emulator.ratelimit import RateCounters
 from langchain_gradient.emulator.request_log import RequestLog
 
 ResponsesStreamFormat = Literal["events", "chunk"]
@@ -57,7 +57,8 @@ class EmulatorConfig:
     """``ratelimit-limit`` per key per window."""
     rate_limit_window: float = 3600.0
     enforce_rate_limit: bool = False
-    """Answer 429 (with ``retry-after``) once a key uses up its window."""
+    """Answer 429 once a key uses up a quota (``retry-after`` for ``rate_limit``; only the
+    headers for the ``x-ratelimit-*`` quotas below)."""
     stream_chunk_tokens: int = 3
     """Tokens per streamed delta."""
     stream_event_delay: float = 0.0
@@ -85,6 +86,12 @@ class EmulatorConfig:
     """``/v2/gen-ai/regions``: (region code, serves_inference, serves_batch)."""
     max_body_bytes: int = 64 * 1024**2
     """Bodies larger than this are answered 413 (the service's own limit is undocumented)."""
+    requests_per_minute: int = 10_000
+    """``x-ratelimit-*-requests``: requests per key per minute (see ``emulator.ratelimit``)."""
+    tokens_per_minute: int = 10_000_000
+    """``x-ratelimit-*-tokens-per-minute``: prompt tokens per key per minute."""
+    tokens_per_day: int = 1_000_000_000
+    """``x-ratelimit-*-tokens-per-day``: prompt tokens per key per day."""
 
 
 class EmulatorState:
@@ -116,20 +123,9 @@ class EmulatorState:
         """``jobs.JobPlan`` entries, oldest first."""
         self.api_keys: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
-        self._usage: dict[str, tuple[float, int]] = {}
         self.contract_violations: list[str] = []
         """Responses or events that broke the contract (``config.check_responses``)."""
-
-    def count_request(self, key: str) -> tuple[int, int]:
-        """Count one request for ``key``; return (remaining, reset epoch seconds)."""
-        now = time.time()
-        window = self.config.rate_limit_window
-        start, used = self._usage.get(key, (now, 0))
-        if now - start >= window:
-            start, used = now, 0
-        used += 1
-        self._usage[key] = (start, used)
-        return self.config.rate_limit - used, int(start + window)
+        self.rate_counters = RateCounters()
 
     def reset(self) -> None:
         """Forget everything requests created: log, caches, stored responses, jobs, faults,
@@ -144,5 +140,5 @@ class EmulatorState:
             self.responses.clear()
             self.jobs.clear()
             self.job_plans.clear()
-            self._usage.clear()
             self.contract_violations.clear()
+        self.rate_counters.clear()

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientBadRequestError, malformed_response
 from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
+from langchain_gradient._ratelimit import observe_rate_limits
 from langchain_gradient.tools._billing import (
     billable_units,
     catalog_fal_kind,
@@ -225,11 +226,13 @@ class GradientFalTool(GradientConnection, BaseTool):
         def report(job: FalJob, elapsed: float) -> None:
             emit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        with self._refusals_for_the_agent():
+        with observe_rate_limits() as seen, self._refusals_for_the_agent():
             job = self.jobs.run(self.model_id, model_input, tags=tags, on_status=report)
         job = _with_output(job)
         saved = self._download(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
+        if seen.latest:  # the last job request (submit or poll) seen
+            artifact["rate_limit"] = dict(seen.latest)
         emit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
         return content, artifact
 
@@ -241,11 +244,13 @@ class GradientFalTool(GradientConnection, BaseTool):
         async def report(job: FalJob, elapsed: float) -> None:
             await aemit_event(run_manager, FAL_STATUS_EVENT, _status_payload(job, elapsed))
 
-        with self._refusals_for_the_agent():
+        with observe_rate_limits() as seen, self._refusals_for_the_agent():
             job = await self.jobs.arun(self.model_id, model_input, tags=tags, on_status=report)
         job = _with_output(job)
         saved = await self._adownload(job, _stem(model_input, job))
         content, artifact = self._describe(job, model_input, saved)
+        if seen.latest:  # the last job request (submit or poll) seen
+            artifact["rate_limit"] = dict(seen.latest)
         await aemit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
         return content, artifact
 

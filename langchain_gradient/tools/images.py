@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientBadRequestError, malformed_response
 from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
+from langchain_gradient._ratelimit import observe_rate_limits
 from langchain_gradient.tools._billing import billable_units, size_megapixels
 from langchain_gradient.tools._download import (
     DEFAULT_MAX_DOWNLOAD_BYTES,
@@ -126,7 +127,8 @@ class GradientImageTool(GradientConnection, BaseTool):
     ) -> tuple[str, dict[str, Any]]:
         request = self._request(**args)
         try:
-            response = self.root_client.images.generate(**request)
+            with observe_rate_limits() as seen:
+                response = self.root_client.images.generate(**request)
         except Exception as exc:
             raise self._media_error(exc) from exc
         images = self._decode(response, request)
@@ -135,6 +137,8 @@ class GradientImageTool(GradientConnection, BaseTool):
                 file = fetch_to_dir(self, url, where, **self._fetch_args(request))
                 written.append(_record(image, file))
             content, artifact = self._finish(images, request, response, written)
+        if seen.latest:
+            artifact["rate_limit"] = dict(seen.latest)
         emit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
         return content, artifact
 
@@ -143,7 +147,8 @@ class GradientImageTool(GradientConnection, BaseTool):
     ) -> tuple[str, dict[str, Any]]:
         request = self._request(**args)
         try:
-            response = await self.root_async_client.images.generate(**request)
+            with observe_rate_limits() as seen:
+                response = await self.root_async_client.images.generate(**request)
         except Exception as exc:
             raise self._media_error(exc) from exc
         images = self._decode(response, request)
@@ -152,6 +157,8 @@ class GradientImageTool(GradientConnection, BaseTool):
                 file = await afetch_to_dir(self, url, where, **self._fetch_args(request))
                 written.append(_record(image, file))
             content, artifact = self._finish(images, request, response, written)
+        if seen.latest:
+            artifact["rate_limit"] = dict(seen.latest)
         await aemit_event(run_manager, MEDIA_USAGE_EVENT, self._usage_payload(artifact))
         return content, artifact
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import langchain_gradient
 
@@ -107,3 +108,14 @@ def test_every_public_name_has_a_docstring_with_an_example() -> None:
         )
     ]
     assert missing == [], f"public names without a docstring example: {missing}"
+
+
+def test_ray_helpers_name_their_extra_when_ray_is_missing(monkeypatch: Any) -> None:
+    import pytest
+
+    from langchain_gradient import ray as gradient_ray
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(ImportError, match=r"pip install 'langchain-gradient\[ray\]'"):
+        gradient_ray.RateBudget(requests_per_minute=60)
+    assert set(gradient_ray.__all__) >= {"RateBudget", "embed_dataset", "chat_dataset"}
