@@ -33,13 +33,20 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from langchain_core.callbacks import AsyncCallbackManagerForChainRun, CallbackManagerForChainRun
-from langchain_core.language_models import LanguageModelInput
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForChainRun,
+    AsyncCallbackManagerForLLMRun,
+    CallbackManager,
+    CallbackManagerForChainRun,
+    CallbackManagerForLLMRun,
+)
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import patch_config
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -102,6 +109,10 @@ class _Call:
     input: list[BaseMessage]
     model_id: str
     metadata: dict[str, Any]
+    step: str = ""
+    """The child run's step name: ``rung`` (first attempt) or ``escalate``; else the purpose."""
+    live: bool = False
+    """Streamed to the caller as it arrives: no later rung can replace this answer."""
 
 
 @dataclass
@@ -142,6 +153,19 @@ class _Ledger:
         self.held += amount
         return amount, hold
 
+    def state(self) -> dict[str, Any]:
+        """The budget state before a call, for its child run's metadata."""
+        request_left = (
+            None
+            if self.request_limit is None
+            else max(self.request_limit - self.spent - self.held, 0.0)
+        )
+        return {
+            "request_spent_usd": self.spent,
+            "request_remaining_usd": request_left,
+            "run_budget_remaining_usd": None if self.budget is None else self.budget.remaining_usd,
+        }
+
     def settle(self, reserved: tuple[float, Reservation | None], actual: float, model: str) -> None:
         amount, hold = reserved
         self.held -= amount
@@ -158,8 +182,28 @@ class _Structured:
     kwargs: Mapping[str, Any]
 
 
-class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
-    """A cost-aware cascade over Gradient (or any LangChain) chat models.
+class GradientRouter(BaseChatModel):
+    """A cost-aware cascade over Gradient (or any LangChain) chat models, as a chat model.
+
+    It is a ``BaseChatModel``: it drives ``create_agent`` and ``create_react_agent``,
+    supports ``bind_tools`` (the tools reach every rung and their arguments are checked),
+    ``with_structured_output``, ``stream``/``astream``, ``ainvoke`` and callbacks. Each
+    model call is a child run of the router's own run, named
+    ``gradient_router:rung:<model>`` for the first attempt and
+    ``gradient_router:escalate:<model>`` for an escalation, with the failed check and
+    the budget left in its metadata.
+
+    **Streaming.** Checks need the whole answer, so a rung that could still be replaced
+    (every rung but the last) is buffered: its chunks reach the caller only after its
+    checks pass. The last rung of the ladder streams live, since its answer is returned
+    whatever the checks say. A late escalation therefore never shows the caller tokens
+    of an answer that is then thrown away; it only delays the first token.
+
+    **Usage.** The returned message has no ``usage_metadata`` of its own: every rung,
+    triage and judge call reports its usage on its own child run (so
+    ``get_gradient_callback`` and other token counters count each call once). The
+    answering call's usage is in ``response_metadata["gradient_routing"]["usage"]``
+    and each attempt's in ``["attempts"][i]["usage"]``.
 
     Args:
         models: the ladder, cheapest first: Gradient model ids (built as ``ChatGradient``
@@ -372,32 +416,120 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         # A ladder built by select_model is built again (new tools can change the fit).
         return {name: getattr(self, name) for name in type(self).model_fields}
 
-    def invoke(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> BaseMessage:
-        message: BaseMessage = _run(self, self, None, input, config, _message_of)
-        return message
+    # -- BaseChatModel ------------------------------------------------------------------
 
-    async def ainvoke(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> BaseMessage:
-        message: BaseMessage = await _arun(self, self, None, input, config, _message_of)
-        return message
+    @property
+    def _llm_type(self) -> str:
+        return "gradient-router"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"ladder": self.ladder, "max_cost_per_request": self.max_cost_per_request}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        outcome = self._drive(messages, run_manager, {}, None, _call_options(stop, kwargs))
+        return _chat_result(outcome)
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        options = _call_options(stop, kwargs)
+        outcome = await self._adrive(messages, run_manager, {}, None, options)
+        return _chat_result(outcome)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        options = _call_options(stop, kwargs)
+        plan = self._plan(messages, None)
+        step = _advance(plan, None, None)
+        answer: list[AIMessageChunk] = []
+        answer_live = False
+        while isinstance(step, _Call):
+            config = _child_config({}, run_manager, step)
+            try:
+                if step.purpose != "rung":
+                    reply = step.runnable.invoke(step.input, config)
+                else:
+                    answer, answer_live = [], step.live
+                    for chunk in step.runnable.stream(step.input, config, **options):
+                        answer.append(chunk)
+                        if step.live:
+                            yield _emit(chunk, run_manager)
+                    reply = _joined(answer)
+            except Exception as exc:
+                step = _advance(plan, None, exc)
+                continue
+            step = _advance(plan, reply, None)
+        if not answer_live:
+            for chunk in answer:
+                yield _emit(chunk, run_manager)
+        yield _emit(_closing_chunk(step), run_manager)
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        options = _call_options(stop, kwargs)
+        plan = self._plan(messages, None)
+        step = _advance(plan, None, None)
+        answer: list[AIMessageChunk] = []
+        answer_live = False
+        while isinstance(step, _Call):
+            config = _child_config({}, run_manager, step)
+            try:
+                if step.purpose != "rung":
+                    reply = await step.runnable.ainvoke(step.input, config)
+                else:
+                    answer, answer_live = [], step.live
+                    async for chunk in step.runnable.astream(step.input, config, **options):
+                        answer.append(chunk)
+                        if step.live:
+                            yield await _aemit(chunk, run_manager)
+                    reply = _joined(answer)
+            except Exception as exc:
+                step = _advance(plan, None, exc)
+                continue
+            step = _advance(plan, reply, None)
+        if not answer_live:
+            for chunk in answer:
+                yield await _aemit(chunk, run_manager)
+        yield await _aemit(_closing_chunk(step), run_manager)
 
     # -- drivers: the same plan, run sync or async --------------------------------------
 
     def _drive(
         self,
         value: LanguageModelInput,
-        run_manager: CallbackManagerForChainRun,
+        run_manager: _RunManager | None,
         config: RunnableConfig,
         structured: _Structured | None,
+        options: Mapping[str, Any] | None = None,
     ) -> _Outcome:
         plan = self._plan(to_messages(value), structured)
         step = _advance(plan, None, None)
         while isinstance(step, _Call):
+            child = _child_config(config, run_manager, step)
+            extra = options if options and step.purpose == "rung" else {}
             try:
-                reply = step.runnable.invoke(step.input, _child_config(config, run_manager, step))
+                reply = step.runnable.invoke(step.input, child, **extra)
             except Exception as exc:
                 step = _advance(plan, None, exc)
                 continue
@@ -407,16 +539,18 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
     async def _adrive(
         self,
         value: LanguageModelInput,
-        run_manager: AsyncCallbackManagerForChainRun,
+        run_manager: _RunManager | None,
         config: RunnableConfig,
         structured: _Structured | None,
+        options: Mapping[str, Any] | None = None,
     ) -> _Outcome:
         plan = self._plan(to_messages(value), structured)
         step = _advance(plan, None, None)
         while isinstance(step, _Call):
             child = _child_config(config, run_manager, step)
+            extra = options if options and step.purpose == "rung" else {}
             try:
-                reply = await step.runnable.ainvoke(step.input, child)
+                reply = await step.runnable.ainvoke(step.input, child, **extra)
             except Exception as exc:
                 step = _advance(plan, None, exc)
                 continue
@@ -469,6 +603,7 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         for index in range(start, len(self._rungs)):
             rung = self._rungs[index]
             worst = worst_cases[index]
+            state: dict[str, Any] = {"rung": index, **ledger.state(), "reserved_usd": worst}
             try:
                 held = ledger.reserve(worst or 0.0, rung.id)
             except BudgetExceededError as exc:
@@ -477,8 +612,20 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
                 stop_reason = f"budget: {exc}"
                 break
             runnable = self._rung_runnable(rung, structured)
+            escalated = index > start
+            if escalated and record["escalations"]:
+                state["escalated_because"] = record["escalations"][-1]["reason"]
+            call = _Call(
+                "rung",
+                runnable,
+                messages,
+                rung.id,
+                state,
+                step="escalate" if escalated else "rung",
+                live=index == len(self._rungs) - 1,
+            )
             try:
-                reply = yield _Call("rung", runnable, messages, rung.id, {"rung": index})
+                reply = yield call
             except BaseException:
                 ledger.settle(held, 0.0, rung.id)
                 raise
@@ -527,6 +674,7 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         assert last is not None  # the first rung either ran or raised
         record.update(
             answered_by=record["attempts"][-1]["model"],
+            usage=record["attempts"][-1]["usage"],
             accepted=accepted,
             stop_reason=stop_reason,
             estimated_worst_case_cost=sum(a["worst_case_cost"] or 0.0 for a in record["attempts"]),
@@ -653,10 +801,6 @@ class _StructuredRouter(RunnableSerializable[LanguageModelInput, Any]):
         return await _arun(self, self.router, self.structured, input, config, self._result)
 
 
-def _message_of(outcome: _Outcome) -> BaseMessage:
-    return outcome.message
-
-
 def _run(
     runnable: Runnable[Any, Any],
     router: GradientRouter,
@@ -706,15 +850,94 @@ def _advance(
         return outcome
 
 
+_RunManager = (
+    CallbackManagerForChainRun
+    | AsyncCallbackManagerForChainRun
+    | CallbackManagerForLLMRun
+    | AsyncCallbackManagerForLLMRun
+)
+
+
+def _child_callbacks(run_manager: _RunManager | None, tag: str) -> CallbackManager | None:
+    """A callback manager for a child of ``run_manager`` (a chain run or the router's own
+    chat-model run: langchain-core gives only the former ``get_child``)."""
+    if run_manager is None:
+        return None
+    manager = CallbackManager(handlers=[], parent_run_id=run_manager.run_id)
+    manager.set_handlers(run_manager.inheritable_handlers)
+    manager.add_tags(run_manager.inheritable_tags)
+    manager.add_metadata(run_manager.inheritable_metadata)
+    manager.add_tags([tag], inherit=False)
+    return manager
+
+
+def _call_options(stop: list[str] | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-call options passed on to every rung (``stop`` and bound keyword arguments)."""
+    return {**kwargs, **({"stop": stop} if stop else {})}
+
+
+def _public(message: AIMessage) -> AIMessage:
+    """The answer as the router returns it: usage stays on the rung's own run."""
+    return message.model_copy(update={"usage_metadata": None})
+
+
+def _chat_result(outcome: _Outcome) -> ChatResult:
+    message = _public(outcome.message)
+    if isinstance(message, AIMessageChunk):
+        from langchain_core.messages import message_chunk_to_message
+
+        message = message_chunk_to_message(message)  # type: ignore[assignment]
+    routing = message.response_metadata.get("gradient_routing", {})
+    return ChatResult(
+        generations=[ChatGeneration(message=message)],
+        llm_output={"gradient_routing_answered_by": routing.get("answered_by")},
+    )
+
+
+def _joined(chunks: Sequence[AIMessageChunk]) -> AIMessageChunk:
+    if not chunks:
+        raise ValueError("A rung's stream ended without a message chunk")
+    joined = chunks[0]
+    for chunk in chunks[1:]:
+        joined = joined + chunk
+    return joined
+
+
+def _emit(
+    chunk: AIMessageChunk, run_manager: CallbackManagerForLLMRun | None
+) -> ChatGenerationChunk:
+    generation = ChatGenerationChunk(message=_public(chunk))
+    if run_manager is not None:
+        run_manager.on_llm_new_token(generation.text, chunk=generation)
+    return generation
+
+
+async def _aemit(
+    chunk: AIMessageChunk, run_manager: AsyncCallbackManagerForLLMRun | None
+) -> ChatGenerationChunk:
+    generation = ChatGenerationChunk(message=_public(chunk))
+    if run_manager is not None:
+        await run_manager.on_llm_new_token(generation.text, chunk=generation)
+    return generation
+
+
+def _closing_chunk(outcome: _Outcome) -> AIMessageChunk:
+    """The last streamed chunk: the routing decision, once the answer was accepted."""
+    routing = outcome.message.response_metadata["gradient_routing"]
+    return AIMessageChunk(
+        content="", response_metadata={"gradient_routing": routing}, chunk_position="last"
+    )
+
+
 def _child_config(
     config: RunnableConfig,
-    run_manager: CallbackManagerForChainRun | AsyncCallbackManagerForChainRun,
+    run_manager: _RunManager | None,
     call: _Call,
 ) -> RunnableConfig:
     child = patch_config(
         config,
-        callbacks=run_manager.get_child(f"gradient_router:{call.purpose}"),
-        run_name=f"gradient_router:{call.purpose}:{call.model_id}",
+        callbacks=_child_callbacks(run_manager, f"gradient_router:{call.purpose}"),
+        run_name=f"gradient_router:{call.step or call.purpose}:{call.model_id}",
     )
     child["tags"] = [*child.get("tags", []), "gradient_router", f"gradient_router:{call.purpose}"]
     child["metadata"] = {
