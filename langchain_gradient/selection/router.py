@@ -44,7 +44,7 @@ from langchain_core.callbacks import (
     CallbackManagerForChainRun,
     CallbackManagerForLLMRun,
 )
-from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
@@ -394,13 +394,18 @@ class GradientRouter(BaseChatModel):
 
     # -- LCEL ----------------------------------------------------------------------
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> GradientRouter:
-        """A copy of the router whose every rung is called with these tools bound.
+    def bind_tools(
+        self, tools: Sequence[Any], **kwargs: Any
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """A copy of the router whose every rung is called with these tools bound
+        (wrapped in a ``RunnableBinding``, as chat models return; its attributes, such as
+        ``ladder``, are the copy's).
 
         Tool-call arguments are then validated against the tool schemas before an
         answer is accepted.
         """
-        return self.__class__(**{**self._fields(), "tools": list(tools), "tool_kwargs": kwargs})
+        routed = self.__class__(**{**self._fields(), "tools": list(tools), "tool_kwargs": kwargs})
+        return routed.bind()
 
     def with_structured_output(
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
@@ -421,6 +426,18 @@ class GradientRouter(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return "gradient-router"
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = super()._get_ls_params(stop=stop, **kwargs)
+        params["ls_provider"] = "gradient"
+        model = kwargs.get("model")  # a per-call override names the model of the call
+        params["ls_model_name"] = model if isinstance(model, str) else self.ls_model_name
+        return params
+
+    @property
+    def ls_model_name(self) -> str:
+        """The name tracing shows for the router's own run: ``router(<ladder>)``."""
+        return "router(" + ",".join(self.ladder) + ")"
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -467,9 +484,11 @@ class GradientRouter(BaseChatModel):
                 else:
                     answer, answer_live = [], step.live
                     for chunk in step.runnable.stream(step.input, config, **options):
+                        if _empty(chunk):
+                            continue
                         answer.append(chunk)
                         if step.live:
-                            yield _emit(chunk, run_manager)
+                            yield _emit(chunk)
                     reply = _joined(answer)
             except Exception as exc:
                 step = _advance(plan, None, exc)
@@ -477,8 +496,8 @@ class GradientRouter(BaseChatModel):
             step = _advance(plan, reply, None)
         if not answer_live:
             for chunk in answer:
-                yield _emit(chunk, run_manager)
-        yield _emit(_closing_chunk(step), run_manager)
+                yield _emit(chunk)
+        yield _closing_chunk(step)
 
     async def _astream(
         self,
@@ -500,9 +519,11 @@ class GradientRouter(BaseChatModel):
                 else:
                     answer, answer_live = [], step.live
                     async for chunk in step.runnable.astream(step.input, config, **options):
+                        if _empty(chunk):
+                            continue
                         answer.append(chunk)
                         if step.live:
-                            yield await _aemit(chunk, run_manager)
+                            yield _emit(chunk)
                     reply = _joined(answer)
             except Exception as exc:
                 step = _advance(plan, None, exc)
@@ -510,8 +531,8 @@ class GradientRouter(BaseChatModel):
             step = _advance(plan, reply, None)
         if not answer_live:
             for chunk in answer:
-                yield await _aemit(chunk, run_manager)
-        yield await _aemit(_closing_chunk(step), run_manager)
+                yield _emit(chunk)
+        yield _closing_chunk(step)
 
     # -- drivers: the same plan, run sync or async --------------------------------------
 
@@ -903,29 +924,33 @@ def _joined(chunks: Sequence[AIMessageChunk]) -> AIMessageChunk:
     return joined
 
 
-def _emit(
-    chunk: AIMessageChunk, run_manager: CallbackManagerForLLMRun | None
-) -> ChatGenerationChunk:
-    generation = ChatGenerationChunk(message=_public(chunk))
-    if run_manager is not None:
-        run_manager.on_llm_new_token(generation.text, chunk=generation)
-    return generation
+def _forwarded(chunk: AIMessageChunk) -> AIMessageChunk:
+    """A rung's chunk as the router streams it: no usage, and not the stream's end."""
+    return chunk.model_copy(update={"usage_metadata": None, "chunk_position": None})
 
 
-async def _aemit(
-    chunk: AIMessageChunk, run_manager: AsyncCallbackManagerForLLMRun | None
-) -> ChatGenerationChunk:
-    generation = ChatGenerationChunk(message=_public(chunk))
-    if run_manager is not None:
-        await run_manager.on_llm_new_token(generation.text, chunk=generation)
-    return generation
+def _emit(chunk: AIMessageChunk) -> ChatGenerationChunk:
+    # BaseChatModel.stream reports each chunk to the router's run (on_llm_new_token).
+    return ChatGenerationChunk(message=_forwarded(chunk))
 
 
-def _closing_chunk(outcome: _Outcome) -> AIMessageChunk:
+def _closing_chunk(outcome: _Outcome) -> ChatGenerationChunk:
     """The last streamed chunk: the routing decision, once the answer was accepted."""
     routing = outcome.message.response_metadata["gradient_routing"]
-    return AIMessageChunk(
+    message = AIMessageChunk(
         content="", response_metadata={"gradient_routing": routing}, chunk_position="last"
+    )
+    return ChatGenerationChunk(message=message)
+
+
+def _empty(chunk: AIMessageChunk) -> bool:
+    """A chunk that carries nothing but the end of a rung's stream."""
+    return not (
+        chunk.content
+        or chunk.tool_call_chunks
+        or chunk.response_metadata
+        or chunk.additional_kwargs
+        or chunk.usage_metadata
     )
 
 
