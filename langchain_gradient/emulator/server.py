@@ -22,7 +22,15 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator import control_plane, embeddings, images, jobs, responses
+from langchain_gradient.emulator import (
+    control_plane,
+    embeddings,
+    images,
+    jobs,
+    model_catalog,
+    model_routers,
+    responses,
+)
 from langchain_gradient.emulator.chat import handle_chat
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
 from langchain_gradient.emulator.faults import Fault
@@ -255,7 +263,15 @@ def build_app(state: EmulatorState) -> web.Application:
 
     add("GET", "/v1/models", handle_models)
     add("POST", "/v1/chat/completions", handle_chat)
-    for module in (responses, images, jobs, embeddings, control_plane):
+    for module in (
+        responses,
+        images,
+        jobs,
+        embeddings,
+        control_plane,
+        model_routers,
+        model_catalog,
+    ):
         module.add_routes(add)
     app.router.add_route("*", "/{tail:.*}", gateway(unknown_route))
     return app

@@ -651,8 +651,9 @@ class GradientRouter(BaseChatModel):
                 ledger.settle(held, 0.0, rung.id)
                 raise
             last = _outcome_of(reply, structured)
-            actual = _actual_cost(rung.info, last.message)
-            ledger.settle(held, _charge(actual, worst), rung.id)
+            answered = self._answering_model(rung, last.message)
+            actual = _actual_cost(answered, last.message)
+            ledger.settle(held, _charge(actual, worst), answered.id)
             answer = Answer(
                 last.message,
                 request=messages,
@@ -669,6 +670,7 @@ class GradientRouter(BaseChatModel):
                 {
                     "rung": index,
                     "model": rung.id,
+                    **({"answered_by": answered.id} if answered.id != rung.id else {}),
                     "estimated_cost": _estimated_cost(
                         rung, size.typical_tokens, self.expected_output_tokens
                     ),
@@ -707,6 +709,16 @@ class GradientRouter(BaseChatModel):
         metadata = {**last.message.response_metadata, "gradient_routing": record}
         last.message = last.message.model_copy(update={"response_metadata": metadata})
         return last
+
+    def _answering_model(self, rung: Rung, message: AIMessage) -> ModelInfo:
+        """Whose prices the answer is charged at: for a ``router:<name>`` rung, the model
+        DigitalOcean's Inference Router picked (``model_name``) when the catalog prices
+        it; otherwise the rung's own record."""
+        picked = message.response_metadata.get("model_name")
+        if not rung.id.startswith("router:") or not isinstance(picked, str) or picked == rung.id:
+            return rung.info
+        info = self._lookup(picked)
+        return info if info is not None and info.pricing.has_token_prices else rung.info
 
     def _rung_runnable(self, rung: Rung, structured: _Structured | None) -> Runnable[Any, Any]:
         model = rung.model
