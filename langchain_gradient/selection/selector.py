@@ -52,6 +52,7 @@ from langchain_gradient.selection.estimate import (
     token_counts,
     token_rates,
 )
+from langchain_gradient.selection.presets import router_infos, with_router_notes
 
 TIER_QUALITY: Mapping[str, float] = {
     "small": 0.4,
@@ -251,6 +252,7 @@ def select_model(
     vouched_models: Iterable[ModelInfo] = (),
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
     today: dt.date | None = None,
+    routers: Iterable[Any] | bool = False,
 ) -> SelectionDecision:
     """Choose the cheapest model that meets ``require`` for this request.
 
@@ -273,6 +275,12 @@ def select_model(
         catalog: a ``ModelCatalog``, anything with ``.models()``, or an iterable of
             ``ModelInfo``; default the bundled catalog.
         quality_overrides: ``{id: quality in [0, 1]}`` replacing the catalog's prior.
+        routers: rank Inference Routers (``router:<name>``) against direct models:
+            ``True`` for the catalog's ``router_presets`` (read with a DigitalOcean API
+            token), or :class:`~langchain_gradient.catalog.control_api.RouterPreset`
+            objects. Priced under
+            :data:`~langchain_gradient.selection.presets.ROUTER_ASSUMPTION` (stated in
+            the decision's ``notes``).
         vouched_models: ``ModelInfo`` records you vouch for, used for ids the catalog
             does not describe (``router:<name>``): give their capabilities and the
             worst price the router can incur.
@@ -328,6 +336,10 @@ def select_model(
         catalog = _default_catalog()
     models = _catalog_models(catalog)
     models = _add_vouched(models, allowed, vouched_models)
+    presets = getattr(catalog, "router_presets", []) if routers is True else routers or []
+    known_ids = {model.id for model in models}
+    routed = [i for i in router_infos(presets, models) if i.id not in known_ids]
+    models = models + routed
 
     pool = _Pool()
     for model in models:
@@ -362,7 +374,7 @@ def select_model(
         output_tokens=expected_output_tokens,
         requirements=requirements,
         figures_date=figures_date,
-        notes=tuple(pool.notes),
+        notes=tuple(with_router_notes(pool.notes, routed)),
     )
 
 
