@@ -52,7 +52,12 @@ from langchain_gradient.selection.estimate import (
     token_counts,
     token_rates,
 )
-from langchain_gradient.selection.presets import router_infos, with_router_notes
+from langchain_gradient.selection.presets import (
+    LadderViability,
+    ladder_viability,
+    router_infos,
+    with_router_notes,
+)
 
 TIER_QUALITY: Mapping[str, float] = {
     "small": 0.4,
@@ -203,6 +208,35 @@ class SelectionDecision:
     @property
     def chosen_candidate(self) -> Candidate | None:
         return self.ranked[0] if self.ranked else None
+
+    def ladder_viability(
+        self,
+        cheap: str,
+        strong: str,
+        *,
+        escalation_rate: float | None = None,
+        check_cost: float = 0.0,
+    ) -> LadderViability:
+        """Before building a ``cheap -> strong`` ladder: can the price ratio pay for the
+        checks? Uses both candidates' estimated costs for this request; ``check_cost``
+        is what paid checks (a judge) add per request. ``.saves`` is ``False`` with a
+        "no saving possible" reason when it cannot.
+
+        Example:
+            >>> decision = select_model(input_tokens=800, min_quality=0)  # doctest: +SKIP
+            >>> decision.ladder_viability(  # doctest: +SKIP
+            ...     "llama3-8b-instruct", "llama3.3-70b-instruct", escalation_rate=0.35
+            ... ).reason
+            'no saving possible: ...'
+        """
+        costs = {candidate.id: candidate.estimated_cost for candidate in self.ranked}
+        missing = [model for model in (cheap, strong) if model not in costs]
+        if missing:
+            why = "; ".join(f"{m}: {self.rejected.get(m, 'not in the catalog')}" for m in missing)
+            raise ValueError(f"Not candidates of this decision, so not priced: {why}")
+        return ladder_viability(
+            costs[cheap], costs[strong], escalation_rate=escalation_rate, check_cost=check_cost
+        )
 
     def as_dict(self, *, top: int = 5) -> dict[str, Any]:
         """A JSON-ready summary (the first ``top`` candidates, every rejection)."""
