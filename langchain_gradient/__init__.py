@@ -41,6 +41,10 @@ if TYPE_CHECKING:
         ModelCatalog,
         StaleFiguresWarning,
     )
+    from langchain_gradient.catalog.control_api import (
+        RouterPreset,
+        load_router_presets,
+    )
     from langchain_gradient.catalog.models import (
         Capabilities,
         ModelInfo,
@@ -71,6 +75,10 @@ if TYPE_CHECKING:
     )
     from langchain_gradient.selection.checks import (
         JudgeCheck,
+    )
+    from langchain_gradient.selection.presets import (
+        LadderViability,
+        ladder_viability,
     )
     from langchain_gradient.selection.router import (
         GradientRouter,
@@ -153,6 +161,10 @@ _EXPORTS: dict[str, str] = {
     "FalJobTimeoutError": "langchain_gradient.tools.fal_jobs",
     "FalPollPolicy": "langchain_gradient.tools.fal_jobs",
     "GradientImageTool": "langchain_gradient.tools.images",
+    "RouterPreset": "langchain_gradient.catalog.control_api",
+    "load_router_presets": "langchain_gradient.catalog.control_api",
+    "LadderViability": "langchain_gradient.selection.presets",
+    "ladder_viability": "langchain_gradient.selection.presets",
 }
 
 __all__ = [
@@ -187,6 +199,7 @@ __all__ = [
     "GradientStreamError",
     "GradientTimeoutError",
     "JudgeCheck",
+    "LadderViability",
     "MediaDownloadError",
     "MissingAPIKeyError",
     "ModelCatalog",
@@ -194,6 +207,7 @@ __all__ = [
     "Pricing",
     "PricingPageError",
     "Requirements",
+    "RouterPreset",
     "RunBudget",
     "SelectionDecision",
     "StaleCatalogWarning",
@@ -201,6 +215,8 @@ __all__ = [
     "UnknownCostWarning",
     "estimate_cost",
     "get_gradient_callback",
+    "ladder_viability",
+    "load_router_presets",
     "model_profile",
     "report_media_usage",
     "select_model",

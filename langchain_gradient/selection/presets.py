@@ -90,6 +90,10 @@ class LadderViability:
         expected_saving: ``1 - (cost_ratio + escalation_rate)`` when a rate is given.
         saves: ``False`` when no saving is possible (or the given rate is past break-even).
         reason: a sentence saying why.
+
+    Example:
+        >>> ladder_viability(0.2, 0.65, escalation_rate=0.35).saves
+        True
     """
 
     cost_ratio: float

@@ -56,6 +56,10 @@ EXPECTED_ALL = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "RouterPreset",
+    "load_router_presets",
+    "LadderViability",
+    "ladder_viability",
 ]
 
 
