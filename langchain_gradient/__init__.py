@@ -41,6 +41,10 @@ if TYPE_CHECKING:
         ModelCatalog,
         StaleFiguresWarning,
     )
+    from langchain_gradient.catalog.control_api import (
+        RouterPreset,
+        load_router_presets,
+    )
     from langchain_gradient.catalog.models import (
         Capabilities,
         ModelInfo,
@@ -71,6 +75,10 @@ if TYPE_CHECKING:
     )
     from langchain_gradient.selection.checks import (
         JudgeCheck,
+    )
+    from langchain_gradient.selection.presets import (
+        LadderViability,
+        ladder_viability,
     )
     from langchain_gradient.selection.router import (
         GradientRouter,
@@ -155,6 +163,10 @@ _EXPORTS: dict[str, str] = {
     "GradientImageTool": "langchain_gradient.tools.images",
     "KeyInWrongPlaceError": "langchain_gradient._secrets",
     "GradientMalformedResponseError": "langchain_gradient._errors",
+    "RouterPreset": "langchain_gradient.catalog.control_api",
+    "load_router_presets": "langchain_gradient.catalog.control_api",
+    "LadderViability": "langchain_gradient.selection.presets",
+    "ladder_viability": "langchain_gradient.selection.presets",
 }
 
 __all__ = [
@@ -191,6 +203,7 @@ __all__ = [
     "GradientTimeoutError",
     "JudgeCheck",
     "KeyInWrongPlaceError",
+    "LadderViability",
     "MediaDownloadError",
     "MissingAPIKeyError",
     "ModelCatalog",
@@ -198,6 +211,7 @@ __all__ = [
     "Pricing",
     "PricingPageError",
     "Requirements",
+    "RouterPreset",
     "RunBudget",
     "SelectionDecision",
     "StaleCatalogWarning",
@@ -205,6 +219,8 @@ __all__ = [
     "UnknownCostWarning",
     "estimate_cost",
     "get_gradient_callback",
+    "ladder_viability",
+    "load_router_presets",
     "model_profile",
     "report_media_usage",
     "select_model",

@@ -83,6 +83,29 @@ def build_chat_payload(
     return payload
 
 
+AFFINITY_HEADER = "X-Model-Affinity"
+"""DigitalOcean's Inference Router header that keeps a conversation on one model
+(``gradient-api.md`` §13.5)."""
+
+
+def with_affinity(payload: dict[str, Any], affinity: Any) -> dict[str, Any]:
+    """Add ``X-Model-Affinity: <affinity>`` to the request's headers (``None``: unchanged).
+
+    Example:
+        >>> with_affinity({"model": "router:r"}, "s1")["extra_headers"]
+        {'X-Model-Affinity': 's1'}
+    """
+    if affinity is None:
+        return payload
+    if not isinstance(affinity, str) or not affinity.strip() or not affinity.isprintable():
+        raise ValueError(
+            f"router_affinity must be a non-empty printable string (a session key), "
+            f"got {affinity!r}."
+        )
+    headers = {**(payload.get("extra_headers") or {}), AFFINITY_HEADER: affinity}
+    return {**payload, "extra_headers": headers}
+
+
 CHAT_PATH = "/chat/completions"
 
 

@@ -255,6 +255,8 @@ def response_metadata(
         metadata["system_fingerprint"] = body["system_fingerprint"]
     if route:
         metadata["selected_route"] = route
+    if requested_model.startswith("router:"):
+        metadata["router"] = requested_model  # model_name is the model that answered
     return metadata
 
 

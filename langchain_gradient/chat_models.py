@@ -29,6 +29,7 @@ from langchain_gradient._chat_params import (
     build_chat_payload,
     chat_request,
     move_unknown_to_model_kwargs,
+    with_affinity,
 )
 from langchain_gradient._errors import (
     GradientAPIError,
@@ -130,6 +131,11 @@ class ChatGradient(GradientChatModelBase):
     prompt_cache_retention: str | None = None
     """OpenAI models: ``"in_memory"`` or ``"24h"``."""
     user: str | None = None
+    router_affinity: str | None = None
+    """For ``router:<name>`` models: a session key sent as the ``X-Model-Affinity`` header,
+    so DigitalOcean's Inference Router keeps the conversation on one model (also per
+    call: ``llm.invoke(..., router_affinity="session-42")``). The answering model is
+    ``response_metadata["model_name"]``, the route ``["selected_route"]``."""
     streaming: bool = Field(default=False, alias="stream")
     """Stream even from ``invoke`` (tokens reach callbacks as they arrive)."""
     stream_usage: bool = True
@@ -229,6 +235,9 @@ class ChatGradient(GradientChatModelBase):
         stream: bool,
     ) -> dict[str, Any]:
         """The request for one call: fields, then per-call ``kwargs``, then ``stop``."""
+        affinity = kwargs.get("router_affinity", self.router_affinity)
+        if "router_affinity" in kwargs:
+            kwargs = {k: v for k, v in kwargs.items() if k != "router_affinity"}
         params = {**self._default_params, **kwargs}
         if stop is not None:
             params["stop"] = stop or None
@@ -240,7 +249,7 @@ class ChatGradient(GradientChatModelBase):
         ttl = kwargs.get("prompt_cache", self.prompt_cache)
         if ttl and is_anthropic_model(model):
             wire = mark_cache_breakpoints(wire, ttl)
-        return build_chat_payload(
+        payload = build_chat_payload(
             params,
             wire,
             stream=stream,
@@ -248,6 +257,7 @@ class ChatGradient(GradientChatModelBase):
             stream_options=self.stream_options,
             extra_body=self.extra_body,
         )
+        return with_affinity(payload, affinity)
 
     def _known_model_ids(self) -> Iterable[str]:
         return list(_known_models_source())

@@ -40,6 +40,14 @@ from langchain_gradient.catalog.cache import (
     warn_corrupt_cache,
     write_cache,
 )
+from langchain_gradient.catalog.control_api import (
+    API_CATALOG_SOURCE,
+    RouterPreset,
+    fetch_api_catalog,
+    load_router_presets,
+    resolve_api_base,
+    resolve_do_token,
+)
 from langchain_gradient.catalog.models import FigureSource, ModelInfo, ModelKind, Pricing
 from langchain_gradient.catalog.pricing_page import PricingPageError, parse_pricing_page
 from langchain_gradient.catalog.snapshot import load_snapshot
@@ -122,6 +130,9 @@ class ModelCatalog:
         """Where the prices come from: ``"live"``, ``"cache"`` or ``"snapshot"``."""
         self.pricing_problems = pricing_problems
         """Pricing-page rows that mapped to no single id (reported, not guessed)."""
+        self.router_presets: list[RouterPreset] = []
+        """Inference Routers and presets read from ``/v2/gen-ai/models/routers*`` (with a
+        DigitalOcean API token); see :meth:`router_info`."""
 
     # ------------------------------------------------------------ construction
 
@@ -143,8 +154,17 @@ class ModelCatalog:
         timeout: float = 10.0,
         http_client: httpx2.Client | None = None,
         max_age_seconds: float = CACHE_MAX_AGE_SECONDS,
+        do_token: SecretStr | str | None = None,
+        api_base: str | None = None,
     ) -> ModelCatalog:
         """Build a catalog: the snapshot, plus live ids and prices when ``live=True``.
+
+        Prices come, first to last, from ``GET /v2/gen-ai/models/catalog`` when a
+        DigitalOcean API token is set (``do_token`` or ``DIGITALOCEAN_API_TOKEN`` /
+        ``DIGITALOCEAN_ACCESS_TOKEN`` / ``DIGITALOCEAN_TOKEN``; also fills context
+        windows and output limits, and reads the Inference Router presets into
+        :attr:`router_presets`), then the pricing page, then the cache, then the
+        snapshot; :attr:`figures_date` and each figure's source say which was used.
 
         Args:
             live: fetch ``/v1/models`` (needs a key) and the pricing page, or use their
@@ -157,6 +177,9 @@ class ModelCatalog:
                 :data:`DEFAULT_PRICING_URLS`, tried in order.
             timeout: seconds per request.
             http_client: an ``httpx2.Client`` to send the requests with (proxies, tests).
+            do_token, api_base: the DigitalOcean API token (a ``SecretStr``; never
+                logged) and API base (default ``DIGITALOCEAN_API_BASE`` or
+                ``https://api.digitalocean.com``) for the control-plane catalog.
 
         Example:
             >>> ModelCatalog.load(live=True, refresh=True)  # doctest: +SKIP
@@ -169,6 +192,28 @@ class ModelCatalog:
         snapshot = load_snapshot()
         models = dict(snapshot.models)
         urls = (pricing_url,) if pricing_url else DEFAULT_PRICING_URLS
+        token = resolve_do_token(do_token)
+        presets: list[RouterPreset] = []
+        if token is not None:
+            api = _api_catalog(token, api_base, timeout, http_client, refresh, max_age_seconds)
+            if api is not None:
+                date = api["fetched_at"][:10]
+                _apply_prices(models, api["prices"], date, api["url"], API_CATALOG_SOURCE)
+                _apply_limits(models, api.get("limits") or {}, date, api["url"])
+                presets = _presets_or_warn(token, api_base, timeout, http_client)
+                catalog = cls(models, figures_date=date, origin="live_api")
+                catalog.router_presets = presets
+                if key is not None:
+                    listing = _model_listing(
+                        key, base_url, timeout, http_client, refresh, max_age_seconds
+                    )
+                    if listing is not None:
+                        listed = catalog.with_listing(
+                            listing["models"], date=listing["fetched_at"][:10]
+                        )
+                        listed.router_presets = presets
+                        return listed
+                return catalog
         pricing, origin = _live_or_cached(
             name=_cache_name("pricing", "\n".join(urls)),
             fetch=lambda: _fetch_pricing(urls, timeout, http_client, models),
@@ -497,7 +542,11 @@ def _model_listing(
 
 
 def _apply_prices(
-    models: dict[str, ModelInfo], prices: Mapping[str, Mapping[str, float]], date: str, url: str
+    models: dict[str, ModelInfo],
+    prices: Mapping[str, Mapping[str, float]],
+    date: str,
+    url: str,
+    source: str = LIVE_PRICING_SOURCE,
 ) -> None:
     """Overlay live page prices (DO-sourced and newest, so they win) and keep the old ones."""
     for model_id, fields in prices.items():
@@ -519,9 +568,9 @@ def _apply_prices(
                         "date": old_source.date if old_source else None,
                     }
                 )
-            sources[f"pricing.{name}"] = FigureSource(LIVE_PRICING_SOURCE, date, url)
+            sources[f"pricing.{name}"] = FigureSource(source, date, url)
         if known:
-            sources["pricing"] = FigureSource(LIVE_PRICING_SOURCE, date, url)
+            sources["pricing"] = FigureSource(source, date, url)
         models[model_id] = replace(
             info,
             pricing=replace(info.pricing, **known),
@@ -550,3 +599,57 @@ def _listed_owners(listed: Iterable[str | Mapping[str, Any]]) -> dict[str, str |
                 f"got {entry!r}."
             )
     return owners
+
+
+def _api_catalog(
+    token: SecretStr,
+    api_base: str | None,
+    timeout: float,
+    http_client: httpx2.Client | None,
+    refresh: bool,
+    max_age_seconds: float,
+) -> dict[str, Any] | None:
+    """``/v2/gen-ai/models/catalog`` figures (or their cache), ``None`` to fall back."""
+    base = resolve_api_base(api_base)
+    token_hash = hashlib.sha256(token.get_secret_value().encode()).hexdigest()
+    data, _ = _live_or_cached(
+        name=_cache_name("api_catalog", f"{base}\n{token_hash}"),
+        fetch=lambda: fetch_api_catalog(token, base, timeout, http_client),
+        refresh=refresh,
+        max_age_seconds=max_age_seconds,
+        what=f"prices from {base}/v2/gen-ai/models/catalog",
+        required=("fetched_at", "url", "prices"),
+        without_cache="trying the pricing page next",
+    )
+    return data
+
+
+def _presets_or_warn(
+    token: SecretStr, api_base: str | None, timeout: float, http_client: httpx2.Client | None
+) -> list[RouterPreset]:
+    try:
+        return load_router_presets(
+            token, api_base=api_base, timeout=timeout, http_client=http_client
+        )
+    except Exception as exc:  # the catalog stands without them; say why they are missing
+        warnings.warn(
+            f"Could not read Inference Router presets ({exc}); ModelCatalog.router_presets "
+            "is empty.",
+            StaleFiguresWarning,
+            stacklevel=4,
+        )
+        return []
+
+
+def _apply_limits(
+    models: dict[str, ModelInfo], limits: Mapping[str, Mapping[str, int]], date: str, url: str
+) -> None:
+    """Overlay ``context_window`` / ``max_output_tokens`` from the control-plane catalog."""
+    for model_id, figures in limits.items():
+        info = models.get(model_id)
+        if info is None:
+            continue
+        sources = dict(info.sources)
+        for name in figures:
+            sources[name] = FigureSource(API_CATALOG_SOURCE, date, url)
+        models[model_id] = replace(info, **dict(figures), sources=sources)  # type: ignore[arg-type]

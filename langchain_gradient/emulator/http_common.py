@@ -149,10 +149,9 @@ def route_model(request: web.Request, model_id: Any, prompt: str) -> tuple[str, 
     routes = dict(state.config.routers.get(name) or DEFAULT_ROUTES)
     if not routes:
         raise EmulatorHTTPError(404, f"The router '{name}' has no routes.")
-    names = sorted(routes)
-    hard = any(w in prompt.lower() for w in ("step by step", "prove", "reason", "calculate"))
-    route = next((n for n in names if "reason" in n), names[-1]) if hard else names[0]
-    return routes[route], route
+    from langchain_gradient.emulator.model_routers import pick_route  # imports this module
+
+    return pick_route(request, name, routes, prompt)
 
 
 def stream_response(request: web.Request) -> web.StreamResponse:

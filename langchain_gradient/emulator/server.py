@@ -21,7 +21,16 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator import control_plane, embeddings, gen_ai, images, jobs, responses
+from langchain_gradient.emulator import (
+    control_plane,
+    embeddings,
+    gen_ai,
+    images,
+    jobs,
+    model_catalog,
+    model_routers,
+    responses,
+)
 from langchain_gradient.emulator.chat import handle_chat
 from langchain_gradient.emulator.conformance import check_request_body, check_response_body
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
@@ -245,7 +254,15 @@ def build_app(state: EmulatorState) -> web.Application:
 
     add("GET", "/v1/models", handle_models)
     add("POST", "/v1/chat/completions", handle_chat)
-    for module in (responses, images, jobs, embeddings, control_plane):
+    for module in (
+        responses,
+        images,
+        jobs,
+        embeddings,
+        control_plane,
+        model_routers,
+        model_catalog,
+    ):
         module.add_routes(add)
     gen_ai.add_routes(add)
     app.router.add_route("*", "/{tail:.*}", gateway(unknown_route))

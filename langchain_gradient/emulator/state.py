@@ -112,6 +112,8 @@ class EmulatorState:
         self.models = models or ModelTable.load()
         self.clock = clock or EmulatorClock()
         self.cache = PromptCache(self.clock)
+        self.router_affinity: dict[tuple[str, str, str], tuple[str, str]] = {}
+        """(key, router name, X-Model-Affinity) -> (model id, route): see model_routers."""
         self.faults = FaultInjector()
         self.log = RequestLog()
         self.control_token = control_token or "emulator-control-token"
@@ -132,6 +134,7 @@ class EmulatorState:
         and keys made through the control plane."""
         self.log.clear()
         self.cache.clear()
+        self.router_affinity.clear()
         self.faults.clear()
         with self.lock:
             for info in self.api_keys.values():

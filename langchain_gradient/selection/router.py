@@ -33,13 +33,20 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from langchain_core.callbacks import AsyncCallbackManagerForChainRun, CallbackManagerForChainRun
-from langchain_core.language_models import LanguageModelInput
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForChainRun,
+    AsyncCallbackManagerForLLMRun,
+    CallbackManager,
+    CallbackManagerForChainRun,
+    CallbackManagerForLLMRun,
+)
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import patch_config
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -102,6 +109,10 @@ class _Call:
     input: list[BaseMessage]
     model_id: str
     metadata: dict[str, Any]
+    step: str = ""
+    """The child run's step name: ``rung`` (first attempt) or ``escalate``; else the purpose."""
+    live: bool = False
+    """Streamed to the caller as it arrives: no later rung can replace this answer."""
 
 
 @dataclass
@@ -142,6 +153,19 @@ class _Ledger:
         self.held += amount
         return amount, hold
 
+    def state(self) -> dict[str, Any]:
+        """The budget state before a call, for its child run's metadata."""
+        request_left = (
+            None
+            if self.request_limit is None
+            else max(self.request_limit - self.spent - self.held, 0.0)
+        )
+        return {
+            "request_spent_usd": self.spent,
+            "request_remaining_usd": request_left,
+            "run_budget_remaining_usd": None if self.budget is None else self.budget.remaining_usd,
+        }
+
     def settle(self, reserved: tuple[float, Reservation | None], actual: float, model: str) -> None:
         amount, hold = reserved
         self.held -= amount
@@ -158,8 +182,28 @@ class _Structured:
     kwargs: Mapping[str, Any]
 
 
-class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
-    """A cost-aware cascade over Gradient (or any LangChain) chat models.
+class GradientRouter(BaseChatModel):
+    """A cost-aware cascade over Gradient (or any LangChain) chat models, as a chat model.
+
+    It is a ``BaseChatModel``: it drives ``create_agent`` and ``create_react_agent``,
+    supports ``bind_tools`` (the tools reach every rung and their arguments are checked),
+    ``with_structured_output``, ``stream``/``astream``, ``ainvoke`` and callbacks. Each
+    model call is a child run of the router's own run, named
+    ``gradient_router:rung:<model>`` for the first attempt and
+    ``gradient_router:escalate:<model>`` for an escalation, with the failed check and
+    the budget left in its metadata.
+
+    **Streaming.** Checks need the whole answer, so a rung that could still be replaced
+    (every rung but the last) is buffered: its chunks reach the caller only after its
+    checks pass. The last rung of the ladder streams live, since its answer is returned
+    whatever the checks say. A late escalation therefore never shows the caller tokens
+    of an answer that is then thrown away; it only delays the first token.
+
+    **Usage.** The returned message has no ``usage_metadata`` of its own: every rung,
+    triage and judge call reports its usage on its own child run (so
+    ``get_gradient_callback`` and other token counters count each call once). The
+    answering call's usage is in ``response_metadata["gradient_routing"]["usage"]``
+    and each attempt's in ``["attempts"][i]["usage"]``.
 
     Args:
         models: the ladder, cheapest first: Gradient model ids (built as ``ChatGradient``
@@ -350,13 +394,18 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
 
     # -- LCEL ----------------------------------------------------------------------
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> GradientRouter:
-        """A copy of the router whose every rung is called with these tools bound.
+    def bind_tools(
+        self, tools: Sequence[Any], **kwargs: Any
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """A copy of the router whose every rung is called with these tools bound
+        (wrapped in a ``RunnableBinding``, as chat models return; its attributes, such as
+        ``ladder``, are the copy's).
 
         Tool-call arguments are then validated against the tool schemas before an
         answer is accepted.
         """
-        return self.__class__(**{**self._fields(), "tools": list(tools), "tool_kwargs": kwargs})
+        routed = self.__class__(**{**self._fields(), "tools": list(tools), "tool_kwargs": kwargs})
+        return routed.bind()
 
     def with_structured_output(
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
@@ -372,32 +421,136 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         # A ladder built by select_model is built again (new tools can change the fit).
         return {name: getattr(self, name) for name in type(self).model_fields}
 
-    def invoke(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> BaseMessage:
-        message: BaseMessage = _run(self, self, None, input, config, _message_of)
-        return message
+    # -- BaseChatModel ------------------------------------------------------------------
 
-    async def ainvoke(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> BaseMessage:
-        message: BaseMessage = await _arun(self, self, None, input, config, _message_of)
-        return message
+    @property
+    def _llm_type(self) -> str:
+        return "gradient-router"
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = super()._get_ls_params(stop=stop, **kwargs)
+        params["ls_provider"] = "gradient"
+        model = kwargs.get("model")  # a per-call override names the model of the call
+        params["ls_model_name"] = model if isinstance(model, str) else self.ls_model_name
+        return params
+
+    @property
+    def ls_model_name(self) -> str:
+        """The name tracing shows for the router's own run: ``router(<ladder>)``."""
+        return "router(" + ",".join(self.ladder) + ")"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"ladder": self.ladder, "max_cost_per_request": self.max_cost_per_request}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        outcome = self._drive(messages, run_manager, {}, None, _call_options(stop, kwargs))
+        return _chat_result(outcome)
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        options = _call_options(stop, kwargs)
+        outcome = await self._adrive(messages, run_manager, {}, None, options)
+        return _chat_result(outcome)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        options = _call_options(stop, kwargs)
+        plan = self._plan(messages, None)
+        step = _advance(plan, None, None)
+        answer: list[AIMessageChunk] = []
+        answer_live = False
+        while isinstance(step, _Call):
+            config = _child_config({}, run_manager, step)
+            try:
+                if step.purpose != "rung":
+                    reply = step.runnable.invoke(step.input, config)
+                else:
+                    answer, answer_live = [], step.live
+                    for chunk in step.runnable.stream(step.input, config, **options):
+                        if _empty(chunk):
+                            continue
+                        answer.append(chunk)
+                        if step.live:
+                            yield _emit(chunk)
+                    reply = _joined(answer)
+            except Exception as exc:
+                step = _advance(plan, None, exc)
+                continue
+            step = _advance(plan, reply, None)
+        if not answer_live:
+            for chunk in answer:
+                yield _emit(chunk)
+        yield _closing_chunk(step)
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        options = _call_options(stop, kwargs)
+        plan = self._plan(messages, None)
+        step = _advance(plan, None, None)
+        answer: list[AIMessageChunk] = []
+        answer_live = False
+        while isinstance(step, _Call):
+            config = _child_config({}, run_manager, step)
+            try:
+                if step.purpose != "rung":
+                    reply = await step.runnable.ainvoke(step.input, config)
+                else:
+                    answer, answer_live = [], step.live
+                    async for chunk in step.runnable.astream(step.input, config, **options):
+                        if _empty(chunk):
+                            continue
+                        answer.append(chunk)
+                        if step.live:
+                            yield _emit(chunk)
+                    reply = _joined(answer)
+            except Exception as exc:
+                step = _advance(plan, None, exc)
+                continue
+            step = _advance(plan, reply, None)
+        if not answer_live:
+            for chunk in answer:
+                yield _emit(chunk)
+        yield _closing_chunk(step)
 
     # -- drivers: the same plan, run sync or async --------------------------------------
 
     def _drive(
         self,
         value: LanguageModelInput,
-        run_manager: CallbackManagerForChainRun,
+        run_manager: _RunManager | None,
         config: RunnableConfig,
         structured: _Structured | None,
+        options: Mapping[str, Any] | None = None,
     ) -> _Outcome:
         plan = self._plan(to_messages(value), structured)
         step = _advance(plan, None, None)
         while isinstance(step, _Call):
+            child = _child_config(config, run_manager, step)
+            extra = options if options and step.purpose == "rung" else {}
             try:
-                reply = step.runnable.invoke(step.input, _child_config(config, run_manager, step))
+                reply = step.runnable.invoke(step.input, child, **extra)
             except Exception as exc:
                 step = _advance(plan, None, exc)
                 continue
@@ -407,16 +560,18 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
     async def _adrive(
         self,
         value: LanguageModelInput,
-        run_manager: AsyncCallbackManagerForChainRun,
+        run_manager: _RunManager | None,
         config: RunnableConfig,
         structured: _Structured | None,
+        options: Mapping[str, Any] | None = None,
     ) -> _Outcome:
         plan = self._plan(to_messages(value), structured)
         step = _advance(plan, None, None)
         while isinstance(step, _Call):
             child = _child_config(config, run_manager, step)
+            extra = options if options and step.purpose == "rung" else {}
             try:
-                reply = await step.runnable.ainvoke(step.input, child)
+                reply = await step.runnable.ainvoke(step.input, child, **extra)
             except Exception as exc:
                 step = _advance(plan, None, exc)
                 continue
@@ -469,6 +624,7 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         for index in range(start, len(self._rungs)):
             rung = self._rungs[index]
             worst = worst_cases[index]
+            state: dict[str, Any] = {"rung": index, **ledger.state(), "reserved_usd": worst}
             try:
                 held = ledger.reserve(worst or 0.0, rung.id)
             except BudgetExceededError as exc:
@@ -477,14 +633,27 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
                 stop_reason = f"budget: {exc}"
                 break
             runnable = self._rung_runnable(rung, structured)
+            escalated = index > start
+            if escalated and record["escalations"]:
+                state["escalated_because"] = record["escalations"][-1]["reason"]
+            call = _Call(
+                "rung",
+                runnable,
+                messages,
+                rung.id,
+                state,
+                step="escalate" if escalated else "rung",
+                live=index == len(self._rungs) - 1,
+            )
             try:
-                reply = yield _Call("rung", runnable, messages, rung.id, {"rung": index})
+                reply = yield call
             except BaseException:
                 ledger.settle(held, 0.0, rung.id)
                 raise
             last = _outcome_of(reply, structured)
-            actual = _actual_cost(rung.info, last.message)
-            ledger.settle(held, _charge(actual, worst), rung.id)
+            answered = self._answering_model(rung, last.message)
+            actual = _actual_cost(answered, last.message)
+            ledger.settle(held, _charge(actual, worst), answered.id)
             answer = Answer(
                 last.message,
                 request=messages,
@@ -501,6 +670,7 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
                 {
                     "rung": index,
                     "model": rung.id,
+                    **({"answered_by": answered.id} if answered.id != rung.id else {}),
                     "estimated_cost": _estimated_cost(
                         rung, size.typical_tokens, self.expected_output_tokens
                     ),
@@ -527,6 +697,7 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         assert last is not None  # the first rung either ran or raised
         record.update(
             answered_by=record["attempts"][-1]["model"],
+            usage=record["attempts"][-1]["usage"],
             accepted=accepted,
             stop_reason=stop_reason,
             estimated_worst_case_cost=sum(a["worst_case_cost"] or 0.0 for a in record["attempts"]),
@@ -538,6 +709,16 @@ class GradientRouter(RunnableSerializable[LanguageModelInput, BaseMessage]):
         metadata = {**last.message.response_metadata, "gradient_routing": record}
         last.message = last.message.model_copy(update={"response_metadata": metadata})
         return last
+
+    def _answering_model(self, rung: Rung, message: AIMessage) -> ModelInfo:
+        """Whose prices the answer is charged at: for a ``router:<name>`` rung, the model
+        DigitalOcean's Inference Router picked (``model_name``) when the catalog prices
+        it; otherwise the rung's own record."""
+        picked = message.response_metadata.get("model_name")
+        if not rung.id.startswith("router:") or not isinstance(picked, str) or picked == rung.id:
+            return rung.info
+        info = self._lookup(picked)
+        return info if info is not None and info.pricing.has_token_prices else rung.info
 
     def _rung_runnable(self, rung: Rung, structured: _Structured | None) -> Runnable[Any, Any]:
         model = rung.model
@@ -653,10 +834,6 @@ class _StructuredRouter(RunnableSerializable[LanguageModelInput, Any]):
         return await _arun(self, self.router, self.structured, input, config, self._result)
 
 
-def _message_of(outcome: _Outcome) -> BaseMessage:
-    return outcome.message
-
-
 def _run(
     runnable: Runnable[Any, Any],
     router: GradientRouter,
@@ -706,15 +883,98 @@ def _advance(
         return outcome
 
 
+_RunManager = (
+    CallbackManagerForChainRun
+    | AsyncCallbackManagerForChainRun
+    | CallbackManagerForLLMRun
+    | AsyncCallbackManagerForLLMRun
+)
+
+
+def _child_callbacks(run_manager: _RunManager | None, tag: str) -> CallbackManager | None:
+    """A callback manager for a child of ``run_manager`` (a chain run or the router's own
+    chat-model run: langchain-core gives only the former ``get_child``)."""
+    if run_manager is None:
+        return None
+    manager = CallbackManager(handlers=[], parent_run_id=run_manager.run_id)
+    manager.set_handlers(run_manager.inheritable_handlers)
+    manager.add_tags(run_manager.inheritable_tags)
+    manager.add_metadata(run_manager.inheritable_metadata)
+    manager.add_tags([tag], inherit=False)
+    return manager
+
+
+def _call_options(stop: list[str] | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-call options passed on to every rung (``stop`` and bound keyword arguments)."""
+    return {**kwargs, **({"stop": stop} if stop else {})}
+
+
+def _public(message: AIMessage) -> AIMessage:
+    """The answer as the router returns it: usage stays on the rung's own run."""
+    return message.model_copy(update={"usage_metadata": None})
+
+
+def _chat_result(outcome: _Outcome) -> ChatResult:
+    message = _public(outcome.message)
+    if isinstance(message, AIMessageChunk):
+        from langchain_core.messages import message_chunk_to_message
+
+        message = message_chunk_to_message(message)  # type: ignore[assignment]
+    routing = message.response_metadata.get("gradient_routing", {})
+    return ChatResult(
+        generations=[ChatGeneration(message=message)],
+        llm_output={"gradient_routing_answered_by": routing.get("answered_by")},
+    )
+
+
+def _joined(chunks: Sequence[AIMessageChunk]) -> AIMessageChunk:
+    if not chunks:
+        raise ValueError("A rung's stream ended without a message chunk")
+    joined = chunks[0]
+    for chunk in chunks[1:]:
+        joined = joined + chunk
+    return joined
+
+
+def _forwarded(chunk: AIMessageChunk) -> AIMessageChunk:
+    """A rung's chunk as the router streams it: no usage, and not the stream's end."""
+    return chunk.model_copy(update={"usage_metadata": None, "chunk_position": None})
+
+
+def _emit(chunk: AIMessageChunk) -> ChatGenerationChunk:
+    # BaseChatModel.stream reports each chunk to the router's run (on_llm_new_token).
+    return ChatGenerationChunk(message=_forwarded(chunk))
+
+
+def _closing_chunk(outcome: _Outcome) -> ChatGenerationChunk:
+    """The last streamed chunk: the routing decision, once the answer was accepted."""
+    routing = outcome.message.response_metadata["gradient_routing"]
+    message = AIMessageChunk(
+        content="", response_metadata={"gradient_routing": routing}, chunk_position="last"
+    )
+    return ChatGenerationChunk(message=message)
+
+
+def _empty(chunk: AIMessageChunk) -> bool:
+    """A chunk that carries nothing but the end of a rung's stream."""
+    return not (
+        chunk.content
+        or chunk.tool_call_chunks
+        or chunk.response_metadata
+        or chunk.additional_kwargs
+        or chunk.usage_metadata
+    )
+
+
 def _child_config(
     config: RunnableConfig,
-    run_manager: CallbackManagerForChainRun | AsyncCallbackManagerForChainRun,
+    run_manager: _RunManager | None,
     call: _Call,
 ) -> RunnableConfig:
     child = patch_config(
         config,
-        callbacks=run_manager.get_child(f"gradient_router:{call.purpose}"),
-        run_name=f"gradient_router:{call.purpose}:{call.model_id}",
+        callbacks=_child_callbacks(run_manager, f"gradient_router:{call.purpose}"),
+        run_name=f"gradient_router:{call.step or call.purpose}:{call.model_id}",
     )
     child["tags"] = [*child.get("tags", []), "gradient_router", f"gradient_router:{call.purpose}"]
     child["metadata"] = {

@@ -52,6 +52,12 @@ from langchain_gradient.selection.estimate import (
     token_counts,
     token_rates,
 )
+from langchain_gradient.selection.presets import (
+    LadderViability,
+    ladder_viability,
+    router_infos,
+    with_router_notes,
+)
 
 TIER_QUALITY: Mapping[str, float] = {
     "small": 0.4,
@@ -203,6 +209,35 @@ class SelectionDecision:
     def chosen_candidate(self) -> Candidate | None:
         return self.ranked[0] if self.ranked else None
 
+    def ladder_viability(
+        self,
+        cheap: str,
+        strong: str,
+        *,
+        escalation_rate: float | None = None,
+        check_cost: float = 0.0,
+    ) -> LadderViability:
+        """Before building a ``cheap -> strong`` ladder: can the price ratio pay for the
+        checks? Uses both candidates' estimated costs for this request; ``check_cost``
+        is what paid checks (a judge) add per request. ``.saves`` is ``False`` with a
+        "no saving possible" reason when it cannot.
+
+        Example:
+            >>> decision = select_model(input_tokens=800, min_quality=0)  # doctest: +SKIP
+            >>> decision.ladder_viability(  # doctest: +SKIP
+            ...     "llama3-8b-instruct", "llama3.3-70b-instruct", escalation_rate=0.35
+            ... ).reason
+            'no saving possible: ...'
+        """
+        costs = {candidate.id: candidate.estimated_cost for candidate in self.ranked}
+        missing = [model for model in (cheap, strong) if model not in costs]
+        if missing:
+            why = "; ".join(f"{m}: {self.rejected.get(m, 'not in the catalog')}" for m in missing)
+            raise ValueError(f"Not candidates of this decision, so not priced: {why}")
+        return ladder_viability(
+            costs[cheap], costs[strong], escalation_rate=escalation_rate, check_cost=check_cost
+        )
+
     def as_dict(self, *, top: int = 5) -> dict[str, Any]:
         """A JSON-ready summary (the first ``top`` candidates, every rejection)."""
         return {
@@ -251,6 +286,7 @@ def select_model(
     vouched_models: Iterable[ModelInfo] = (),
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
     today: dt.date | None = None,
+    routers: Iterable[Any] | bool = False,
 ) -> SelectionDecision:
     """Choose the cheapest model that meets ``require`` for this request.
 
@@ -273,6 +309,12 @@ def select_model(
         catalog: a ``ModelCatalog``, anything with ``.models()``, or an iterable of
             ``ModelInfo``; default the bundled catalog.
         quality_overrides: ``{id: quality in [0, 1]}`` replacing the catalog's prior.
+        routers: rank Inference Routers (``router:<name>``) against direct models:
+            ``True`` for the catalog's ``router_presets`` (read with a DigitalOcean API
+            token), or :class:`~langchain_gradient.catalog.control_api.RouterPreset`
+            objects. Priced under
+            :data:`~langchain_gradient.selection.presets.ROUTER_ASSUMPTION` (stated in
+            the decision's ``notes``).
         vouched_models: ``ModelInfo`` records you vouch for, used for ids the catalog
             does not describe (``router:<name>``): give their capabilities and the
             worst price the router can incur.
@@ -328,6 +370,10 @@ def select_model(
         catalog = _default_catalog()
     models = _catalog_models(catalog)
     models = _add_vouched(models, allowed, vouched_models)
+    presets = getattr(catalog, "router_presets", []) if routers is True else routers or []
+    known_ids = {model.id for model in models}
+    routed = [i for i in router_infos(presets, models) if i.id not in known_ids]
+    models = models + routed
 
     pool = _Pool()
     for model in models:
@@ -362,7 +408,7 @@ def select_model(
         output_tokens=expected_output_tokens,
         requirements=requirements,
         figures_date=figures_date,
-        notes=tuple(pool.notes),
+        notes=tuple(with_router_notes(pool.notes, routed)),
     )
 
 

@@ -59,6 +59,10 @@ EXPECTED_ALL = [
     "select_model",
     "KeyInWrongPlaceError",
     "GradientMalformedResponseError",
+    "RouterPreset",
+    "load_router_presets",
+    "LadderViability",
+    "ladder_viability",
 ]
 
 

@@ -647,3 +647,36 @@ def test_ordinary_unknown_arguments_still_go_to_model_kwargs() -> None:
     with pytest.warns(UserWarning, match="model_kwargs"):
         llm = ChatGradient(api_key=GOOD_KEY, prompt_cache_key="tenant-1", max_output_tokens=5)
     assert llm.model_kwargs == {"prompt_cache_key": "tenant-1", "max_output_tokens": 5}
+
+
+# -- the catalog passes a DigitalOcean API token to /v2/gen-ai/models/catalog ------------------
+
+
+def test_model_catalog_hides_the_digitalocean_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from langchain_gradient.catalog.control_api import load_router_presets, resolve_do_token
+
+    monkeypatch.setenv("LANGCHAIN_GRADIENT_CACHE_DIR", str(tmp_path))
+    token = resolve_do_token(GOOD_KEY)
+    assert isinstance(token, SecretStr) and GOOD_KEY not in repr(token)
+    sync_transport, _ = _echoing_transport(401)
+    client = httpx2.Client(transport=sync_transport)
+    with caplog.at_level(logging.DEBUG), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        catalog = ModelCatalog.load(
+            live=True,
+            refresh=True,
+            list_models=False,
+            do_token=GOOD_KEY,
+            api_base="http://127.0.0.1:9",
+            pricing_url="http://127.0.0.1:9/pricing",
+            http_client=client,
+        )
+        _no_key(repr(catalog) + repr(catalog.router_presets))
+        with pytest.raises(Exception) as refused:
+            load_router_presets(GOOD_KEY, api_base="http://127.0.0.1:9", http_client=client)
+        _assert_error_clean(refused.value, GOOD_KEY)
+    _no_key("\n".join(str(w.message) for w in caught))
+    _no_key("\n".join(record.getMessage() for record in caplog.records))
+    _no_key("\n".join(str(path.read_bytes()) for path in tmp_path.rglob("*") if path.is_file()))

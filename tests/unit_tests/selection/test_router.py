@@ -259,6 +259,7 @@ class Recorder(BaseCallbackHandler):
     ) -> None:
         self.runs.append(
             {
+                "id": run_id,
                 "name": kwargs.get("name"),
                 "tags": tags,
                 "metadata": metadata,
@@ -268,15 +269,24 @@ class Recorder(BaseCallbackHandler):
 
 
 def test_each_model_call_is_a_named_tagged_child_run() -> None:
-    router, _, _ = ladder([reply("x", finish_reason="length")])
+    router, _, _ = ladder([reply("x", finish_reason="length")], max_cost_per_request=1.0)
     recorder = Recorder()
     router.invoke("hi", config={"callbacks": [recorder], "tags": ["mine"]})
-    names = [run["name"] for run in recorder.runs]
-    assert names == ["gradient_router:rung:cheap", "gradient_router:rung:strong"]
-    assert all(run["parent"] is not None for run in recorder.runs)
-    assert "gradient_router" in recorder.runs[1]["tags"] and "mine" in recorder.runs[1]["tags"]
-    assert recorder.runs[1]["metadata"]["gradient_router_model"] == "strong"
-    assert recorder.runs[1]["metadata"]["gradient_router_rung"] == 1
+    # The router is a chat model: its own run first, each model call a child of it.
+    outer, *children = recorder.runs
+    assert outer["parent"] is None
+    names = [run["name"] for run in children]
+    assert names == ["gradient_router:rung:cheap", "gradient_router:escalate:strong"]
+    assert all(run["parent"] == outer["id"] for run in children)
+    assert "gradient_router" in children[1]["tags"] and "mine" in children[1]["tags"]
+    escalated = children[1]["metadata"]
+    assert escalated["gradient_router_model"] == "strong"
+    assert escalated["gradient_router_rung"] == 1
+    assert escalated["gradient_router_escalated_because"].startswith("finish_reason: ")
+    # The budget state when the escalation was decided: the cheap call is spent.
+    spent = escalated["gradient_router_request_spent_usd"]
+    assert spent > 0
+    assert escalated["gradient_router_request_remaining_usd"] == pytest.approx(1.0 - spent)
 
 
 async def test_async_routing_matches_sync() -> None:
