@@ -31,6 +31,10 @@ if TYPE_CHECKING:
         GradientTimeoutError,
         MissingAPIKeyError,
     )
+    from langchain_gradient._kb_filters import (
+        FilterCondition,
+        KnowledgeBaseFilters,
+    )
     from langchain_gradient.callbacks import (
         GradientCostCallbackHandler,
         UnknownCostWarning,
@@ -64,6 +68,9 @@ if TYPE_CHECKING:
     )
     from langchain_gradient.responses import (
         GradientResponses,
+    )
+    from langchain_gradient.retrievers import (
+        GradientKnowledgeBaseRetriever,
     )
     from langchain_gradient.selection.budget import (
         BudgetExceededError,
@@ -153,6 +160,9 @@ _EXPORTS: dict[str, str] = {
     "FalJobTimeoutError": "langchain_gradient.tools.fal_jobs",
     "FalPollPolicy": "langchain_gradient.tools.fal_jobs",
     "GradientImageTool": "langchain_gradient.tools.images",
+    "FilterCondition": "langchain_gradient._kb_filters",
+    "KnowledgeBaseFilters": "langchain_gradient._kb_filters",
+    "GradientKnowledgeBaseRetriever": "langchain_gradient.retrievers",
 }
 
 __all__ = [
@@ -168,6 +178,7 @@ __all__ = [
     "FalJobPollingError",
     "FalJobTimeoutError",
     "FalPollPolicy",
+    "FilterCondition",
     "GradientAPIError",
     "GradientAuthenticationError",
     "GradientBadRequestError",
@@ -178,6 +189,7 @@ __all__ = [
     "GradientError",
     "GradientFalTool",
     "GradientImageTool",
+    "GradientKnowledgeBaseRetriever",
     "GradientNotFoundError",
     "GradientPermissionDeniedError",
     "GradientRateLimitError",
@@ -187,6 +199,7 @@ __all__ = [
     "GradientStreamError",
     "GradientTimeoutError",
     "JudgeCheck",
+    "KnowledgeBaseFilters",
     "MediaDownloadError",
     "MissingAPIKeyError",
     "ModelCatalog",

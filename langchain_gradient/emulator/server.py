@@ -22,7 +22,15 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator import control_plane, embeddings, images, jobs, responses
+from langchain_gradient.emulator import (
+    agents,
+    control_plane,
+    embeddings,
+    images,
+    jobs,
+    knowledge_bases,
+    responses,
+)
 from langchain_gradient.emulator.chat import handle_chat
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
 from langchain_gradient.emulator.faults import Fault
@@ -128,7 +136,7 @@ def gateway(handler: Handler) -> Handler:
                 except ValueError:
                     raise EmulatorHTTPError(400, "The request body is not valid JSON.") from None
                 context.body = body
-            if path.startswith("/v1/"):
+            if path.startswith("/v1/") and not knowledge_bases.is_retrieve_path(path):
                 rate_headers = _authenticate(state, request, context)
             context.headers = {**rate_headers, "x-request-id": request_id}
             response: web.StreamResponse | None = None
@@ -255,7 +263,7 @@ def build_app(state: EmulatorState) -> web.Application:
 
     add("GET", "/v1/models", handle_models)
     add("POST", "/v1/chat/completions", handle_chat)
-    for module in (responses, images, jobs, embeddings, control_plane):
+    for module in (responses, images, jobs, embeddings, control_plane, knowledge_bases, agents):
         module.add_routes(add)
     app.router.add_route("*", "/{tail:.*}", gateway(unknown_route))
     return app

@@ -103,6 +103,13 @@ class EmulatorState:
         self.api_keys: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self._usage: dict[str, tuple[float, int]] = {}
+        from langchain_gradient.emulator.agents import AgentStore
+        from langchain_gradient.emulator.knowledge_bases import KnowledgeBaseStore
+
+        self.knowledge_bases = KnowledgeBaseStore()
+        """Knowledge bases served on ``/v1/{uuid}/retrieve`` (configuration: kept by reset)."""
+        self.agents = AgentStore()
+        """Agents served on ``/api/v1/chat/completions`` (configuration: kept by reset)."""
 
     def count_request(self, key: str) -> tuple[int, int]:
         """Count one request for ``key``; return (remaining, reset epoch seconds)."""

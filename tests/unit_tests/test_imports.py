@@ -56,6 +56,9 @@ EXPECTED_ALL = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "FilterCondition",
+    "KnowledgeBaseFilters",
+    "GradientKnowledgeBaseRetriever",
 ]
 
 
