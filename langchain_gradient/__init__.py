@@ -35,6 +35,10 @@ if TYPE_CHECKING:
         FilterCondition,
         KnowledgeBaseFilters,
     )
+    from langchain_gradient.agents import (
+        ChatGradientAgent,
+        GradientGuardrailError,
+    )
     from langchain_gradient.callbacks import (
         GradientCostCallbackHandler,
         UnknownCostWarning,
@@ -163,12 +167,15 @@ _EXPORTS: dict[str, str] = {
     "FilterCondition": "langchain_gradient._kb_filters",
     "KnowledgeBaseFilters": "langchain_gradient._kb_filters",
     "GradientKnowledgeBaseRetriever": "langchain_gradient.retrievers",
+    "ChatGradientAgent": "langchain_gradient.agents",
+    "GradientGuardrailError": "langchain_gradient.agents",
 }
 
 __all__ = [
     "BudgetExceededError",
     "Capabilities",
     "ChatGradient",
+    "ChatGradientAgent",
     "CostEstimate",
     "DifficultyTriage",
     "FalJob",
@@ -188,6 +195,7 @@ __all__ = [
     "GradientEmbeddings",
     "GradientError",
     "GradientFalTool",
+    "GradientGuardrailError",
     "GradientImageTool",
     "GradientKnowledgeBaseRetriever",
     "GradientNotFoundError",

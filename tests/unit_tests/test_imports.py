@@ -59,6 +59,8 @@ EXPECTED_ALL = [
     "FilterCondition",
     "KnowledgeBaseFilters",
     "GradientKnowledgeBaseRetriever",
+    "ChatGradientAgent",
+    "GradientGuardrailError",
 ]
 
 
