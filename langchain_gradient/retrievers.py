@@ -138,6 +138,23 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
         )
         return self
 
+    def __getstate__(self) -> dict[Any, Any]:
+        # The token is not pickled (dumpd writes a reference to DIGITALOCEAN_API_TOKEN):
+        # the unpickled retriever reads it from the environment again.
+        state = super().__getstate__()
+        state["__dict__"] = {**state["__dict__"], "api_token": None}
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        try:
+            resolved = resolve_do_token(None)
+        except MissingAPIKeyError:
+            self._token_source = ""
+            return
+        self.__dict__["api_token"] = resolved.secret
+        self._token_source = resolved.source
+
     @property
     def lc_secrets(self) -> dict[str, str]:
         return {"api_token": "DIGITALOCEAN_API_TOKEN"}
@@ -151,6 +168,8 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
 
     @property
     def _client_config(self) -> ClientConfig:
+        if self.api_token is None:  # unpickled without a token in the environment
+            resolve_do_token(None)  # raises, saying where tokens come from
         assert self.api_token is not None and self.endpoint is not None
         return ClientConfig(
             api_key=self.api_token.get_secret_value(),
