@@ -51,6 +51,22 @@ DocumentSource = str | Path | Sequence[Mapping[str, Any]]
 """A folder of ``.txt`` / ``.md`` files, or dicts ``{"text", "metadata"}``."""
 
 
+def parse_knowledge_base_option(value: str) -> tuple[str, str]:
+    """``NAME=PATH`` (the CLI's ``--knowledge-base``) as ``(name, path)``; ``ValueError``
+    saying what to fix otherwise.
+
+    Example:
+        >>> parse_knowledge_base_option("handbook=docs/kb")
+        ('handbook', 'docs/kb')
+    """
+    name, sep, path = value.partition("=")
+    if not sep or not name.strip() or not path.strip():
+        raise ValueError(f"--knowledge-base takes NAME=PATH (a folder), got {value!r}.")
+    if not Path(path).is_dir():
+        raise ValueError(f"--knowledge-base {name}: {path!r} is not a folder.")
+    return name.strip(), path.strip()
+
+
 def is_retrieve_path(path: str) -> bool:
     """True for ``/v1/{uuid}/retrieve``: a DigitalOcean-token route, not a model-key one."""
     return RETRIEVE_PATH.match(path) is not None

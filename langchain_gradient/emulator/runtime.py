@@ -313,7 +313,8 @@ def serve(
 ) -> None:
     """Serve in the foreground until interrupted; ``announce(base_url)`` is called once bound.
 
-    ``knowledge_bases``: name -> folder of ``.txt``/``.md`` files, served for retrieval.
+    ``knowledge_bases``: name -> folder of ``.txt``/``.md`` files, served for retrieval
+    with the name as the knowledge base id.
 
     Example:
         >>> serve(port=0, announce=print)  # doctest: +SKIP
@@ -321,7 +322,7 @@ def serve(
     """
     emulator = GradientEmulator(port=port, host=host, keys=keys, **settings)
     for name, folder in (knowledge_bases or {}).items():
-        emulator.add_knowledge_base(name, folder)
+        emulator.add_knowledge_base(name, folder, uuid=name)
     emulator.start()
     try:
         if announce is not None:
