@@ -60,6 +60,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "openai-gpt-4o answered 'Summarise the history",
         "OK short question stayed cheap; long one escalated",
     ],
+    "rag_knowledge_base.py": ["cited: refunds.md", "OK both paths cited refunds.md"],
 }
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
