@@ -9,7 +9,7 @@ translated in one place, :meth:`GradientConnection._translate_error`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import (
     BaseModel,
@@ -69,13 +69,7 @@ class GradientConnection(BaseModel):
         try:
             super().__init__(*args, **data)
         except ValidationError as exc:
-            # pydantic wraps the validator's MissingAPIKeyError (a ValueError); raise the
-            # documented error itself so `except MissingAPIKeyError` works.
-            for error in exc.errors():
-                cause = (error.get("ctx") or {}).get("error")
-                if isinstance(cause, MissingAPIKeyError):
-                    raise cause from None
-            raise without_key_inputs(exc) from None
+            raise_documented_error(exc)
 
     @model_validator(mode="after")
     def _resolve_connection(self) -> GradientConnection:
@@ -88,9 +82,7 @@ class GradientConnection(BaseModel):
     def __getstate__(self) -> dict[Any, Any]:
         # The key is not pickled (as in dumpd, which writes a reference to
         # MODEL_ACCESS_KEY): the unpickled object reads it from the environment again.
-        state = super().__getstate__()
-        state["__dict__"] = {**state["__dict__"], "api_key": None}
-        return state
+        return without_secret(super().__getstate__(), "api_key")
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
@@ -143,6 +135,23 @@ class GradientConnection(BaseModel):
         if translated is not exc and self.api_key is not None:
             _redact_secret(translated, self.api_key.get_secret_value())
         return translated
+
+
+def raise_documented_error(exc: ValidationError) -> NoReturn:
+    """Re-raise a constructor's ``ValidationError``: the validator's own
+    :class:`MissingAPIKeyError` when that is what pydantic wrapped (so
+    ``except MissingAPIKeyError`` works), else the error without key inputs."""
+    for error in exc.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, MissingAPIKeyError):
+            raise cause from None
+    raise without_key_inputs(exc) from None
+
+
+def without_secret(state: dict[Any, Any], field: str) -> dict[Any, Any]:
+    """A pickle state with the secret ``field`` emptied (read from the environment again)."""
+    state["__dict__"] = {**state["__dict__"], field: None}
+    return state
 
 
 _REDACTED = "**********"

@@ -33,7 +33,11 @@ from pydantic import (
 )
 
 from langchain_gradient._client import ClientConfig, get_async_client, get_sync_client
-from langchain_gradient._connection import _redact_secret, without_key_inputs
+from langchain_gradient._connection import (
+    _redact_secret,
+    raise_documented_error,
+    without_secret,
+)
 from langchain_gradient._errors import (
     GradientAPIError,
     GradientAuthenticationError,
@@ -121,11 +125,7 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            for error in exc.errors():  # raise the documented error, not pydantic's wrapper
-                cause = (error.get("ctx") or {}).get("error")
-                if isinstance(cause, MissingAPIKeyError):
-                    raise cause from None
-            raise without_key_inputs(exc) from None
+            raise_documented_error(exc)
 
     @model_validator(mode="after")
     def _resolve(self) -> GradientKnowledgeBaseRetriever:
@@ -141,9 +141,7 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
     def __getstate__(self) -> dict[Any, Any]:
         # The token is not pickled (dumpd writes a reference to DIGITALOCEAN_API_TOKEN):
         # the unpickled retriever reads it from the environment again.
-        state = super().__getstate__()
-        state["__dict__"] = {**state["__dict__"], "api_token": None}
-        return state
+        return without_secret(super().__getstate__(), "api_token")
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
