@@ -135,7 +135,7 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
         endpoint = self.endpoint or os.environ.get(KBAAS_ENDPOINT_ENV_VAR, "").strip()
         self.endpoint = http_origin(
             endpoint or DEFAULT_KBAAS_ENDPOINT, what="endpoint", example=DEFAULT_KBAAS_ENDPOINT
-        )
+        ).removesuffix("/v1")
         return self
 
     def __getstate__(self) -> dict[Any, Any]:

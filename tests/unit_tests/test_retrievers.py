@@ -227,6 +227,10 @@ def test_endpoint_from_argument_environment_and_default(monkeypatch: pytest.Monk
     assert GradientKnowledgeBaseRetriever(knowledge_base_id=KB, api_token=TOKEN).endpoint == (
         "http://127.0.0.1:8080"
     )
+    with_v1 = GradientKnowledgeBaseRetriever(
+        knowledge_base_id=KB, api_token=TOKEN, endpoint="https://kbaas.do-ai.run/v1"
+    )
+    assert with_v1.endpoint == "https://kbaas.do-ai.run"
     explicit = GradientKnowledgeBaseRetriever(
         knowledge_base_id=KB, api_token=TOKEN, endpoint="kb.example.test"
     )
