@@ -8,7 +8,7 @@ translated in one place, :meth:`GradientConnection._translate_error`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import (
@@ -23,7 +23,7 @@ from pydantic import (
 
 from langchain_gradient._client import ClientConfig, get_async_client, get_sync_client
 from langchain_gradient._errors import MissingAPIKeyError, translate_error
-from langchain_gradient._settings import resolve_api_key, resolve_base_url
+from langchain_gradient._settings import ResolvedKey, resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
@@ -86,13 +86,13 @@ class GradientConnection(BaseModel):
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
-        try:
-            resolved = resolve_api_key(None)
-        except MissingAPIKeyError:
-            self._key_source = ""  # _client_config raises, saying where to put the key
-            return
-        self.__dict__["api_key"] = resolved.secret
-        self._key_source = resolved.source
+        # Without a key in the environment, _client_config raises, saying where to put it.
+        reload_secret(self, "api_key", "_key_source", self._environment_key)
+
+    @staticmethod
+    def _environment_key() -> ResolvedKey:
+        """The key from the environment (subclasses with other variables override this)."""
+        return resolve_api_key(None)
 
     @property
     def key_source(self) -> str:
@@ -146,6 +146,20 @@ def raise_documented_error(exc: ValidationError) -> NoReturn:
         if isinstance(cause, MissingAPIKeyError):
             raise cause from None
     raise without_key_inputs(exc) from None
+
+
+def reload_secret(
+    obj: Any, field: str, source_attr: str, resolve: Callable[[], ResolvedKey]
+) -> None:
+    """After unpickling: put the secret from the environment back in ``field`` (and its
+    source in ``source_attr``), or leave it empty when the environment has none."""
+    try:
+        resolved = resolve()
+    except MissingAPIKeyError:
+        setattr(obj, source_attr, "")
+        return
+    obj.__dict__[field] = resolved.secret
+    setattr(obj, source_attr, resolved.source)
 
 
 def without_secret(state: dict[Any, Any], field: str) -> dict[Any, Any]:

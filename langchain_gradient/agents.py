@@ -32,7 +32,12 @@ from pydantic import Field, SecretStr, model_validator
 from langchain_gradient._client import ClientConfig
 from langchain_gradient._errors import GradientAPIError, GradientAuthenticationError
 from langchain_gradient._messages import ChatStreamConverter
-from langchain_gradient._settings import AGENT_KEY_ENV_VARS, http_origin, resolve_agent_key
+from langchain_gradient._settings import (
+    AGENT_KEY_ENV_VARS,
+    ResolvedKey,
+    http_origin,
+    resolve_agent_key,
+)
 from langchain_gradient.chat_models import ChatGradient
 
 AGENT_ENDPOINT_ENV_VAR = "GRADIENT_AGENT_ENDPOINT"
@@ -206,15 +211,9 @@ class ChatGradientAgent(ChatGradient):
         self.base_url = origin + "/api/v1"
         return self
 
-    def __setstate__(self, state: dict[Any, Any]) -> None:
-        super(ChatGradient, self).__setstate__(state)
-        try:
-            resolved = resolve_agent_key(None)
-        except Exception:
-            self._key_source = ""
-            return
-        self.__dict__["api_key"] = resolved.secret
-        self._key_source = resolved.source
+    @staticmethod
+    def _environment_key() -> ResolvedKey:
+        return resolve_agent_key(None)
 
     @property
     def _client_config(self) -> ClientConfig:

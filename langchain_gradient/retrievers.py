@@ -36,6 +36,7 @@ from langchain_gradient._client import ClientConfig, get_async_client, get_sync_
 from langchain_gradient._connection import (
     _redact_secret,
     raise_documented_error,
+    reload_secret,
     without_secret,
 )
 from langchain_gradient._errors import (
@@ -43,7 +44,6 @@ from langchain_gradient._errors import (
     GradientAuthenticationError,
     GradientNotFoundError,
     GradientPermissionDeniedError,
-    MissingAPIKeyError,
     error_message_from_body,
     translate_error,
 )
@@ -145,13 +145,7 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
-        try:
-            resolved = resolve_do_token(None)
-        except MissingAPIKeyError:
-            self._token_source = ""
-            return
-        self.__dict__["api_token"] = resolved.secret
-        self._token_source = resolved.source
+        reload_secret(self, "api_token", "_token_source", lambda: resolve_do_token(None))
 
     @property
     def lc_secrets(self) -> dict[str, str]:

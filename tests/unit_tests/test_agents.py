@@ -227,3 +227,18 @@ class TestChatGradientAgentStandard(ChatModelUnitTests):
     )
     def test_serdes(self, model: Any, snapshot: Any) -> None:
         super().test_serdes(model, snapshot)
+
+
+def test_unpickled_agent_reads_the_agent_key_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pickle
+
+    monkeypatch.setenv("MODEL_ACCESS_KEY", "a-model-key")
+    monkeypatch.setenv("GRADIENT_AGENT_ACCESS_KEY", "agent-key-from-env")
+    restored = pickle.loads(
+        pickle.dumps(ChatGradientAgent(agent_access_key="x", agent_endpoint=HOST))
+    )
+    assert restored.api_key is not None
+    assert restored.api_key.get_secret_value() == "agent-key-from-env"
+    assert restored.key_source == "GRADIENT_AGENT_ACCESS_KEY"

@@ -272,3 +272,16 @@ def test_works_with_create_retriever_tool() -> None:
     text = tool.invoke({"query": "resize"})
     assert "Droplets resize in the control panel." in text
     assert fake.sent["query"] == "resize"
+
+
+def test_unpickled_retriever_reads_the_token_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pickle
+
+    retriever = GradientKnowledgeBaseRetriever(knowledge_base_id=KB, api_token=TOKEN)
+    monkeypatch.setenv("DIGITALOCEAN_TOKEN", "token-from-env")
+    restored = pickle.loads(pickle.dumps(retriever))
+    assert restored.api_token is not None
+    assert restored.api_token.get_secret_value() == "token-from-env"
+    assert restored.token_source == "DIGITALOCEAN_TOKEN"
