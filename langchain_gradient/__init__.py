@@ -31,6 +31,14 @@ if TYPE_CHECKING:
         GradientTimeoutError,
         MissingAPIKeyError,
     )
+    from langchain_gradient._kb_filters import (
+        FilterCondition,
+        KnowledgeBaseFilters,
+    )
+    from langchain_gradient.agents import (
+        ChatGradientAgent,
+        GradientGuardrailError,
+    )
     from langchain_gradient.callbacks import (
         GradientCostCallbackHandler,
         UnknownCostWarning,
@@ -68,6 +76,9 @@ if TYPE_CHECKING:
     )
     from langchain_gradient.responses import (
         GradientResponses,
+    )
+    from langchain_gradient.retrievers import (
+        GradientKnowledgeBaseRetriever,
     )
     from langchain_gradient.selection.budget import (
         BudgetExceededError,
@@ -167,12 +178,18 @@ _EXPORTS: dict[str, str] = {
     "load_router_presets": "langchain_gradient.catalog.control_api",
     "LadderViability": "langchain_gradient.selection.presets",
     "ladder_viability": "langchain_gradient.selection.presets",
+    "FilterCondition": "langchain_gradient._kb_filters",
+    "KnowledgeBaseFilters": "langchain_gradient._kb_filters",
+    "GradientKnowledgeBaseRetriever": "langchain_gradient.retrievers",
+    "ChatGradientAgent": "langchain_gradient.agents",
+    "GradientGuardrailError": "langchain_gradient.agents",
 }
 
 __all__ = [
     "BudgetExceededError",
     "Capabilities",
     "ChatGradient",
+    "ChatGradientAgent",
     "CostEstimate",
     "DifficultyTriage",
     "FalJob",
@@ -182,6 +199,7 @@ __all__ = [
     "FalJobPollingError",
     "FalJobTimeoutError",
     "FalPollPolicy",
+    "FilterCondition",
     "GradientAPIError",
     "GradientAuthenticationError",
     "GradientBadRequestError",
@@ -191,8 +209,10 @@ __all__ = [
     "GradientEmbeddings",
     "GradientError",
     "GradientFalTool",
+    "GradientGuardrailError",
     "GradientImageTool",
     "GradientMalformedResponseError",
+    "GradientKnowledgeBaseRetriever",
     "GradientNotFoundError",
     "GradientPermissionDeniedError",
     "GradientRateLimitError",
@@ -204,6 +224,7 @@ __all__ = [
     "JudgeCheck",
     "KeyInWrongPlaceError",
     "LadderViability",
+    "KnowledgeBaseFilters",
     "MediaDownloadError",
     "MissingAPIKeyError",
     "ModelCatalog",

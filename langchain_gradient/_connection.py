@@ -8,8 +8,8 @@ translated in one place, :meth:`GradientConnection._translate_error`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import (
     BaseModel,
@@ -29,7 +29,7 @@ from langchain_gradient._secrets import (
     refuse_key_like_names,
     scrub_exception_chain,
 )
-from langchain_gradient._settings import resolve_api_key, resolve_base_url
+from langchain_gradient._settings import ResolvedKey, resolve_api_key, resolve_base_url
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
@@ -75,13 +75,7 @@ class GradientConnection(BaseModel):
         try:
             super().__init__(*args, **data)
         except ValidationError as exc:
-            # pydantic wraps the validator's MissingAPIKeyError (a ValueError); raise the
-            # documented error itself so `except MissingAPIKeyError` works.
-            for error in exc.errors():
-                cause = (error.get("ctx") or {}).get("error")
-                if isinstance(cause, (MissingAPIKeyError, KeyInWrongPlaceError)):
-                    raise cause from None
-            raise without_key_inputs(exc) from None
+            raise_documented_error(exc)
 
     @model_validator(mode="before")
     @classmethod
@@ -113,19 +107,17 @@ class GradientConnection(BaseModel):
     def __getstate__(self) -> dict[Any, Any]:
         # The key is not pickled (as in dumpd, which writes a reference to
         # MODEL_ACCESS_KEY): the unpickled object reads it from the environment again.
-        state = super().__getstate__()
-        state["__dict__"] = {**state["__dict__"], "api_key": None}
-        return state
+        return without_secret(super().__getstate__(), "api_key")
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
-        try:
-            resolved = resolve_api_key(None)
-        except MissingAPIKeyError:
-            self._key_source = ""  # _client_config raises, saying where to put the key
-            return
-        self.__dict__["api_key"] = resolved.secret
-        self._key_source = resolved.source
+        # Without a key in the environment, _client_config raises, saying where to put it.
+        reload_secret(self, "api_key", "_key_source", self._environment_key)
+
+    @staticmethod
+    def _environment_key() -> ResolvedKey:
+        """The key from the environment (subclasses with other variables override this)."""
+        return resolve_api_key(None)
 
     @property
     def key_source(self) -> str:
@@ -174,6 +166,38 @@ class GradientConnection(BaseModel):
         return translated
 
 
+def raise_documented_error(exc: ValidationError) -> NoReturn:
+    """Re-raise a constructor's ``ValidationError``: the validator's own
+    error (:class:`MissingAPIKeyError`, :class:`KeyInWrongPlaceError`) when that is what pydantic wrapped (so
+    ``except MissingAPIKeyError`` works), else the error without key inputs."""
+    for error in exc.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, (MissingAPIKeyError, KeyInWrongPlaceError)):
+            raise cause from None
+    raise without_key_inputs(exc) from None
+
+
+def reload_secret(
+    obj: Any, field: str, source_attr: str, resolve: Callable[[], ResolvedKey]
+) -> None:
+    """After unpickling: put the secret from the environment back in ``field`` (and its
+    source in ``source_attr``), or leave it empty when the environment has none."""
+    try:
+        resolved = resolve()
+    except MissingAPIKeyError:
+        setattr(obj, source_attr, "")
+        return
+    obj.__dict__[field] = resolved.secret
+    setattr(obj, source_attr, resolved.source)
+
+
+def without_secret(state: dict[Any, Any], field: str) -> dict[Any, Any]:
+    """A pickle state with the secret ``field`` emptied (read from the environment again)."""
+    state["__dict__"] = {**state["__dict__"], field: None}
+    return state
+
+
+_REDACTED = "**********"
 _KEY_FIELDS = frozenset({"api_key", "model_access_key", "chat_model_kwargs"})
 
 

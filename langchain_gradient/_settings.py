@@ -122,3 +122,94 @@ def resolve_base_url(explicit: str | None) -> str:
         if value:
             return normalize_base_url(value)
     return DEFAULT_BASE_URL
+
+
+# ------------------------------------------------ DigitalOcean API token, agent keys
+
+DO_TOKEN_ENV_VARS: tuple[str, ...] = (
+    "DIGITALOCEAN_API_TOKEN",
+    "DIGITALOCEAN_ACCESS_TOKEN",
+    "DIGITALOCEAN_TOKEN",
+)
+"""Where a DigitalOcean API token is looked up, in this order: the name DigitalOcean's
+knowledge-base template reads, the ``gradient`` SDK's, then doctl's and pydo's."""
+AGENT_KEY_ENV_VARS: tuple[str, ...] = ("GRADIENT_AGENT_ACCESS_KEY",)
+"""The agent access key's variable (the ``gradient`` SDK's name)."""
+
+
+def resolve_secret(
+    explicit: SecretStr | str | None,
+    env_vars: tuple[str, ...],
+    *,
+    argument: str,
+    what: str,
+    how_to_get: str,
+) -> ResolvedKey:
+    """A secret from ``explicit`` or the first set variable of ``env_vars``, with its source.
+
+    ``argument`` names the argument (for messages); ``what`` and ``how_to_get`` describe
+    the secret when none is found. The value goes through the same header check as
+    model access keys.
+
+    Example:
+        >>> import os
+        >>> os.environ["DIGITALOCEAN_TOKEN"] = "dop_v1_x"
+        >>> resolve_secret(None, DO_TOKEN_ENV_VARS, argument="api_token",
+        ...                what="DigitalOcean API token", how_to_get="").source
+        'DIGITALOCEAN_TOKEN'
+    """
+    names = ", ".join(env_vars)
+    where = f"Pass {argument}=... or set {names} (checked in that order). {how_to_get}".strip()
+    if explicit is not None:
+        raw = explicit.get_secret_value() if isinstance(explicit, SecretStr) else explicit
+        value = raw.strip()
+        if value:
+            source = f"the {argument} argument"
+            return ResolvedKey(_checked_key(value, source), source)
+        raise MissingAPIKeyError(f"The {argument} argument is empty. {where}")
+    for name in env_vars:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return ResolvedKey(_checked_key(value, name), name)
+    raise MissingAPIKeyError(f"No {what} found. {where}")
+
+
+def resolve_do_token(explicit: SecretStr | str | None) -> ResolvedKey:
+    """The DigitalOcean API token from ``explicit`` or :data:`DO_TOKEN_ENV_VARS`."""
+    return resolve_secret(
+        explicit,
+        DO_TOKEN_ENV_VARS,
+        argument="api_token",
+        what="DigitalOcean API token",
+        how_to_get="Create a personal access token in the DigitalOcean control panel "
+        "under API > Tokens.",
+    )
+
+
+def resolve_agent_key(explicit: SecretStr | str | None) -> ResolvedKey:
+    """The agent access key from ``explicit`` or ``GRADIENT_AGENT_ACCESS_KEY``."""
+    return resolve_secret(
+        explicit,
+        AGENT_KEY_ENV_VARS,
+        argument="agent_access_key",
+        what="agent access key",
+        how_to_get="Create an endpoint access key on the agent's page in the "
+        "DigitalOcean control panel.",
+    )
+
+
+def http_origin(url: str, *, what: str, example: str) -> str:
+    """``url`` (a host, or an http(s) URL) as ``scheme://host[:port][/path]``, no trailing
+    slash; a bare host gets ``https://``.
+
+    Example:
+        >>> http_origin("abc.agents.do-ai.run", what="agent_endpoint", example="x")
+        'https://abc.agents.do-ai.run'
+    """
+    cleaned = url.strip().rstrip("/")
+    if "://" not in cleaned:
+        cleaned = "https://" + cleaned
+    parts = urlsplit(cleaned)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{what} {url!r} is not a host or an http(s) URL. Use e.g. {example!r}.")
+    return cleaned

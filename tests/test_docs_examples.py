@@ -65,6 +65,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "best match: returns.txt",
         "OK the vector store found returns.txt",
     ],
+    "rag_knowledge_base.py": ["cited: refunds.md", "OK both paths cited refunds.md"],
 }
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)

@@ -58,6 +58,13 @@ from langchain_gradient.cli._session import Session, gradient_command
     show_default=True,
     help="Responses streaming format.",
 )
+@click.option(
+    "--knowledge-base",
+    "knowledge_bases",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="Serve a knowledge base built from a folder of .txt/.md files (repeatable).",
+)
 @gradient_command
 def emulator(
     session: Session,
@@ -68,10 +75,16 @@ def emulator(
     quirks: bool,
     error_format: str,
     responses_stream: str,
+    knowledge_bases: tuple[str, ...] = (),
 ) -> None:
     """Run the Gradient emulator until Ctrl-C (no key, no network)."""
     from langchain_gradient.emulator import KeyPolicy, serve
+    from langchain_gradient.emulator.knowledge_bases import parse_knowledge_base_option
 
+    try:
+        bases = dict(parse_knowledge_base_option(value) for value in knowledge_bases)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--knowledge-base") from None
     out = session.out
     accepted = {key: KeyPolicy() for key in keys} if keys else None
 
@@ -90,6 +103,12 @@ def emulator(
             f"  export INFERENCE_ENDPOINT={base_url} MODEL_ACCESS_KEY={key}\n"
             f"  export DIGITALOCEAN_API_BASE={origin} DIGITALOCEAN_TOKEN=emulator-control-token"
         )
+        if bases:
+            out.progress(
+                f"  knowledge bases {', '.join(sorted(bases))} (their names are their ids):\n"
+                f"  export GRADIENT_KBASS_ENDPOINT={origin} "
+                "DIGITALOCEAN_API_TOKEN=emulator-control-token"
+            )
         out.flush()
 
     serve(
@@ -101,4 +120,5 @@ def emulator(
         quirks=quirks,
         error_format=error_format,
         responses_stream_format=responses_stream,
+        knowledge_bases=bases,
     )

@@ -29,12 +29,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Responses streaming format",
     )
     parser.add_argument("--clock-speed", type=float, default=1.0, help="job clock multiplier")
+    parser.add_argument(
+        "--knowledge-base",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="serve a knowledge base built from a folder of .txt/.md files (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     from langchain_gradient.emulator.keys import KeyPolicy
     from langchain_gradient.emulator.runtime import DEFAULT_API_KEY, serve
 
     keys = {key: KeyPolicy() for key in args.key} if args.key else None
+    from langchain_gradient.emulator.knowledge_bases import parse_knowledge_base_option
+
+    try:
+        knowledge_bases = dict(parse_knowledge_base_option(v) for v in args.knowledge_base)
+    except ValueError as error:
+        parser.error(str(error))
 
     def announce(base_url: str) -> None:
         sys.stdout.write(base_url + "\n")
@@ -51,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error_format=args.error_format,
         responses_stream_format=args.responses_stream,
         clock_speed=args.clock_speed,
+        knowledge_bases=knowledge_bases,
     )
     return 0
 

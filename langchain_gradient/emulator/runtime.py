@@ -239,6 +239,84 @@ class GradientEmulator:
         """
         self.state.reset()
 
+    # -------------------------------------------------- knowledge bases and agents
+
+    @property
+    def kbaas_endpoint(self) -> str:
+        """Knowledge-base retrieval host (``GRADIENT_KBASS_ENDPOINT``): the emulator's origin."""
+        return self.origin
+
+    @property
+    def agent_endpoint(self) -> str:
+        """Agent host (``GRADIENT_AGENT_ENDPOINT``): the emulator's origin; the agent is
+        picked by its access key."""
+        return self.origin
+
+    def add_knowledge_base(
+        self,
+        name: str,
+        documents: Any,
+        *,
+        uuid: str | None = None,
+        chunk_words: int = 120,
+        tokens: Any = None,
+    ) -> Any:
+        """Create a knowledge base from a folder of ``.txt``/``.md`` files or a list of
+        ``{"text", "metadata"}`` dicts; returns it (``.uuid`` is the id to retrieve from).
+
+        ``tokens``: DigitalOcean tokens allowed to read it (others get 403); by default
+        every token the emulator accepts (:attr:`control_token`, :meth:`add_do_token`).
+
+        Example:
+            >>> kb = emu.add_knowledge_base("docs", "docs/")  # doctest: +SKIP
+            >>> kb.uuid  # doctest: +SKIP
+            '3f0c...'
+        """
+        from langchain_gradient.emulator.knowledge_bases import KnowledgeBase
+
+        knowledge_base = KnowledgeBase.from_documents(
+            name, documents, uuid=uuid, chunk_words=chunk_words, tokens=tokens
+        )
+        return self.state.knowledge_bases.add(knowledge_base)
+
+    def add_do_token(self, token: str) -> None:
+        """Accept ``token`` as a DigitalOcean API token on the retrieval route."""
+        self.state.knowledge_bases.add_token(token)
+
+    def add_agent(
+        self,
+        name: str,
+        *,
+        access_key: str | None = None,
+        knowledge_bases: Any = (),
+        **settings: Any,
+    ) -> Any:
+        """Create an agent answering on ``/api/v1/chat/completions?agent=true``.
+
+        ``knowledge_bases``: knowledge bases (objects, uuids or names) it retrieves from;
+        ``settings``: ``EmulatedAgent`` fields (``model``, ``instruction``, ``k``,
+        ``alpha``, ``provide_citations``, ``blocked_words``, ``refusal``).
+
+        Example:
+            >>> agent = emu.add_agent("support", knowledge_bases=[kb],  # doctest: +SKIP
+            ...                       blocked_words=["password"])
+            >>> agent.access_key  # doctest: +SKIP
+        """
+        from langchain_gradient.emulator.agents import EmulatedAgent
+        from langchain_gradient.emulator.keys import new_secret
+
+        store = self.state.knowledge_bases
+        uuids = []
+        for item in knowledge_bases:
+            found = (store.get(item) or store.by_name(item)) if isinstance(item, str) else item
+            if found is None:
+                raise ValueError(f"no knowledge base {item!r}; add it first.")
+            uuids.append(found.uuid)
+        if "blocked_words" in settings:
+            settings["blocked_words"] = tuple(settings["blocked_words"])
+        agent = EmulatedAgent(name, access_key or new_secret("agent-"), tuple(uuids), **settings)
+        return self.state.agents.add(agent)
+
 
 def serve(
     port: int = 0,
@@ -246,15 +324,21 @@ def serve(
     *,
     keys: Mapping[str, KeyPolicy] | None = None,
     announce: Any = None,
+    knowledge_bases: Mapping[str, str] | None = None,
     **settings: Any,
 ) -> None:
     """Serve in the foreground until interrupted; ``announce(base_url)`` is called once bound.
+
+    ``knowledge_bases``: name -> folder of ``.txt``/``.md`` files, served for retrieval
+    with the name as the knowledge base id.
 
     Example:
         >>> serve(port=0, announce=print)  # doctest: +SKIP
         http://127.0.0.1:54321/v1
     """
     emulator = GradientEmulator(port=port, host=host, keys=keys, **settings)
+    for name, folder in (knowledge_bases or {}).items():
+        emulator.add_knowledge_base(name, folder, uuid=name)
     emulator.start()
     try:
         if announce is not None:

@@ -22,11 +22,13 @@ from typing import Any
 from aiohttp import web
 
 from langchain_gradient.emulator import (
+    agents,
     control_plane,
     embeddings,
     gen_ai,
     images,
     jobs,
+    knowledge_bases,
     model_catalog,
     model_routers,
     responses,
@@ -140,7 +142,7 @@ def gateway(handler: Handler) -> Handler:
             if body is not None:
                 context.body = body
                 check_schemas(path, body)
-            if path.startswith("/v1/"):
+            if path.startswith("/v1/") and not knowledge_bases.is_retrieve_path(path):
                 _authenticate(state, request, context)
             rate_headers = admit_request(state, request, context, body)
             context.headers = {**rate_headers, "x-request-id": request_id}
@@ -262,6 +264,8 @@ def build_app(state: EmulatorState) -> web.Application:
         control_plane,
         model_routers,
         model_catalog,
+        knowledge_bases,
+        agents,
     ):
         module.add_routes(add)
     gen_ai.add_routes(add)

@@ -128,6 +128,13 @@ class EmulatorState:
         self.contract_violations: list[str] = []
         """Responses or events that broke the contract (``config.check_responses``)."""
         self.rate_counters = RateCounters()
+        from langchain_gradient.emulator.agents import AgentStore
+        from langchain_gradient.emulator.knowledge_bases import KnowledgeBaseStore
+
+        self.knowledge_bases = KnowledgeBaseStore()
+        """Knowledge bases served on ``/v1/{uuid}/retrieve`` (configuration: kept by reset)."""
+        self.agents = AgentStore()
+        """Agents served on ``/api/v1/chat/completions`` (configuration: kept by reset)."""
 
     def reset(self) -> None:
         """Forget everything requests created: log, caches, stored responses, jobs, faults,

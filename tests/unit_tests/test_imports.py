@@ -63,6 +63,11 @@ EXPECTED_ALL = [
     "load_router_presets",
     "LadderViability",
     "ladder_viability",
+    "FilterCondition",
+    "KnowledgeBaseFilters",
+    "GradientKnowledgeBaseRetriever",
+    "ChatGradientAgent",
+    "GradientGuardrailError",
 ]
 
 

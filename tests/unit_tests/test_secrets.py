@@ -680,3 +680,88 @@ def test_model_catalog_hides_the_digitalocean_token(
     _no_key("\n".join(str(w.message) for w in caught))
     _no_key("\n".join(record.getMessage() for record in caplog.records))
     _no_key("\n".join(str(path.read_bytes()) for path in tmp_path.rglob("*") if path.is_file()))
+
+
+# -- the DigitalOcean API token (retriever) and the agent access key ----------------------
+
+DO_TOKEN = "dop_v1_do-token-secret-3c7e"
+AGENT_SECRET = "agent-key-secret-b41d"
+
+
+@pytest.fixture(scope="module")
+def rag_emulator() -> Iterator[GradientEmulator]:
+    with GradientEmulator() as emu:
+        kb = emu.add_knowledge_base("kb", [{"text": "Refunds within 30 days."}], uuid="kb-1")
+        emu.add_do_token(DO_TOKEN)
+        emu.add_agent("support", access_key=AGENT_SECRET, knowledge_bases=[kb])
+        yield emu
+
+
+def _rag_objects(emu: GradientEmulator, token: str, key: str) -> list[Any]:
+    from langchain_gradient import ChatGradientAgent, GradientKnowledgeBaseRetriever
+
+    return [
+        GradientKnowledgeBaseRetriever(
+            knowledge_base_id="kb-1", api_token=token, endpoint=emu.kbaas_endpoint, max_retries=0
+        ),
+        ChatGradientAgent(agent_access_key=key, agent_endpoint=emu.agent_endpoint, max_retries=0),
+    ]
+
+
+class _Recorder(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.payloads: list[str] = []
+
+    def _keep(self, *args: Any, **kwargs: Any) -> None:
+        self.payloads.append(repr((args, kwargs)))
+
+    on_chat_model_start = on_llm_start = on_llm_end = on_llm_new_token = _keep
+    on_retriever_start = on_retriever_end = on_chain_start = on_chain_end = _keep
+
+
+def test_do_token_and_agent_key_absent_from_repr_dumps_pickle(
+    rag_emulator: GradientEmulator,
+) -> None:
+    for obj in _rag_objects(rag_emulator, DO_TOKEN, AGENT_SECRET):
+        text = repr(obj) + str(obj) + json.dumps(obj.model_dump(mode="json"), default=str)
+        text += dumps(obj) + repr(dumpd(obj)) + repr(pickle.dumps(obj))
+        _no_key(text, DO_TOKEN, AGENT_SECRET)
+
+
+def test_do_token_and_agent_key_absent_from_callbacks_and_logs(
+    rag_emulator: GradientEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = _Recorder()
+    retriever, agent = _rag_objects(rag_emulator, DO_TOKEN, AGENT_SECRET)
+    with caplog.at_level(logging.DEBUG):
+        assert retriever.invoke("refunds", config={"callbacks": [recorder]})
+        assert agent.invoke("refunds", config={"callbacks": [recorder]}).content
+        list(agent.stream("refunds", config={"callbacks": [recorder]}))
+    assert recorder.payloads
+    _no_key("\n".join(recorder.payloads) + caplog.text, DO_TOKEN, AGENT_SECRET)
+    logged = repr([r.headers for r in rag_emulator.request_log])
+    _no_key(logged, DO_TOKEN, AGENT_SECRET)
+
+
+def test_wrong_do_token_and_agent_key_absent_from_errors_and_traces(
+    rag_emulator: GradientEmulator,
+) -> None:
+    import traceback
+
+    wrong_token, wrong_key = "dop_v1_wrong-secret-00ff", "agent-wrong-secret-11ee"
+    for obj in _rag_objects(rag_emulator, wrong_token, wrong_key):
+        with pytest.raises(GradientAuthenticationError) as caught:
+            obj.invoke("refunds")
+        trace = "".join(traceback.format_exception(caught.value))
+        _no_key(trace + repr(vars(caught.value)), wrong_token, wrong_key)
+
+
+def test_do_token_and_agent_key_absent_from_validation_errors() -> None:
+    from langchain_gradient import ChatGradientAgent, GradientKnowledgeBaseRetriever
+
+    with pytest.raises(ValidationError) as caught:
+        GradientKnowledgeBaseRetriever(knowledge_base_id="kb", api_token=DO_TOKEN, k=0)
+    _no_key(str(caught.value) + caught.value.json(), DO_TOKEN)
+    with pytest.raises(ValidationError) as caught:
+        ChatGradientAgent(agent_access_key=AGENT_SECRET, agent_endpoint="h", temperature=9)
+    _no_key(str(caught.value) + caught.value.json(), AGENT_SECRET)

@@ -63,3 +63,51 @@ def test_bad_arguments(run: Run, served: dict[str, Any], args: list[str]) -> Non
     result = run("emulator", *args)
     assert result.exit_code == 2
     assert not served
+
+
+def test_knowledge_base_option_reaches_serve(
+    run: Run, served: dict[str, Any], tmp_path: Any
+) -> None:
+    (tmp_path / "a.md").write_text("Refunds within 30 days.", encoding="utf-8")
+    result = run("emulator", "--knowledge-base", f"handbook={tmp_path}")
+    assert result.exit_code == 0, result.output
+    assert served["knowledge_bases"] == {"handbook": str(tmp_path)}
+
+
+@pytest.mark.parametrize("value", ["handbook", "=x", "handbook=/no/such/folder"])
+def test_bad_knowledge_base_option(run: Run, served: dict[str, Any], value: str) -> None:
+    result = run("emulator", "--knowledge-base", value)
+    assert result.exit_code == 2
+    assert "--knowledge-base" in result.output
+    assert not served
+
+
+def test_serve_builds_the_knowledge_bases_with_their_name_as_id(tmp_path: Any) -> None:
+    from langchain_gradient import GradientKnowledgeBaseRetriever
+    from langchain_gradient.emulator import runtime
+
+    (tmp_path / "refunds.md").write_text("Refunds within 30 days.", encoding="utf-8")
+    found: list[Any] = []
+
+    class Stop(Exception):
+        pass
+
+    def announce(base_url: str) -> None:
+        retriever = GradientKnowledgeBaseRetriever(
+            knowledge_base_id="handbook",
+            api_token="emulator-control-token",
+            endpoint=base_url.removesuffix("/v1"),
+        )
+        found.extend(retriever.invoke("refunds"))
+        raise Stop  # before serve() waits forever
+
+    with pytest.raises(Stop):
+        runtime.serve(0, announce=announce, knowledge_bases={"handbook": str(tmp_path)})
+    assert found[0].metadata["filename"] == "refunds.md"
+
+
+def test_knowledge_base_option_says_how_to_point_the_retriever(
+    run: Run, served: dict[str, Any], tmp_path: Any
+) -> None:
+    result = run("emulator", "--knowledge-base", f"handbook={tmp_path}")
+    assert "GRADIENT_KBASS_ENDPOINT=http://127.0.0.1:43210" in result.stderr
