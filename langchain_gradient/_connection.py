@@ -167,9 +167,9 @@ class GradientConnection(BaseModel):
 
 
 def raise_documented_error(exc: ValidationError) -> NoReturn:
-    """Re-raise a constructor's ``ValidationError``: the validator's own
-    error (:class:`MissingAPIKeyError`, :class:`KeyInWrongPlaceError`) when that is what pydantic wrapped (so
-    ``except MissingAPIKeyError`` works), else the error without key inputs."""
+    """Re-raise a constructor's ``ValidationError``: the validator's own error
+    (:class:`MissingAPIKeyError`, :class:`KeyInWrongPlaceError`) when pydantic wrapped
+    one (so ``except MissingAPIKeyError`` works), else the error without key inputs."""
     for error in exc.errors():
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, (MissingAPIKeyError, KeyInWrongPlaceError)):

@@ -46,8 +46,8 @@ from langchain_gradient.emulator.http_common import (
     json_response,
     state_of,
 )
-from langchain_gradient.emulator.request_body import check_schemas, read_json_body
 from langchain_gradient.emulator.ratelimit import admit_request, fresh_headers
+from langchain_gradient.emulator.request_body import check_schemas, read_json_body
 from langchain_gradient.emulator.request_log import RequestRecord
 from langchain_gradient.emulator.state import EmulatorState
 

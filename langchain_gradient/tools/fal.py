@@ -21,8 +21,8 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientBadRequestError, malformed_response
-from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient._ratelimit import observe_rate_limits
+from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient.tools._billing import (
     billable_units,
     catalog_fal_kind,

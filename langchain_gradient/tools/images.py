@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientBadRequestError, malformed_response
-from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient._ratelimit import observe_rate_limits
+from langchain_gradient.tools._agent_errors import MediaRequestRejectedError, agent_error_message
 from langchain_gradient.tools._billing import billable_units, size_megapixels
 from langchain_gradient.tools._download import (
     DEFAULT_MAX_DOWNLOAD_BYTES,
