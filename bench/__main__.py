@@ -15,12 +15,13 @@ from bench._harness import missed_targets
 
 
 def benchmark_modules() -> list[str]:
-    """Names of the benchmark modules (every module here except the package plumbing)."""
+    """Names of the benchmark modules (every module here except the package plumbing and
+    ``report``, which writes docs/performance.md from the results)."""
     here = Path(__file__).parent
     return sorted(
         info.name
         for info in pkgutil.iter_modules([str(here)])
-        if not info.name.startswith("_") and info.name != "results"
+        if not info.name.startswith("_") and info.name not in ("results", "report")
     )
 
 

@@ -122,9 +122,7 @@ async def handle_embeddings(request: web.Request) -> web.Response:
         packed = _packed(text, dimensions)
         # Both encodings carry the same float32 values, as a float32 model's would.
         value: object = (
-            base64.b64encode(packed).decode()
-            if encoding == "base64"
-            else _floats(packed)
+            base64.b64encode(packed).decode() if encoding == "base64" else _floats(packed)
         )
         data.append({"object": "embedding", "index": index, "embedding": value})
     tokens = sum(count_tokens(text) for text in texts)
