@@ -42,7 +42,15 @@ from typing import Any
 
 import aiohttp
 
-from bench._harness import KEY, ROOT, Emulator, ratio_spread, rotated, write_results
+from bench._harness import (
+    KEY,
+    ROOT,
+    Checks,
+    Emulator,
+    ratio_spread,
+    rotated,
+    write_results,
+)
 
 BODY = {
     "model": "llama3.3-70b-instruct",
@@ -255,7 +263,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "concurrent_connections": burst,
         "connections_target_met": burst["errors"] == 0,
     }
-    result["passed"] = result["throughput_target_met"] and result["connections_target_met"]
+    checks = Checks("emulator_load")
+    checks.at_least("requests_per_second", median_rps, 1000)
+    checks.at_most("connection_errors", burst["errors"], 0)
+    result.update(checks.result())
     path = write_results("emulator_load", result)
     for run in runs:
         print(
