@@ -1,4 +1,7 @@
-"""Run every benchmark module in this package: ``python -m bench [name ...]``."""
+"""Run every benchmark module in this package: ``python -m bench [name ...]``.
+
+Exits 1 when any module missed a target, naming each missed target; 2 for an unknown name.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +11,24 @@ import sys
 import time
 from pathlib import Path
 
+from bench._harness import missed_targets
+
 
 def benchmark_modules() -> list[str]:
-    """Names of the benchmark modules (every module here except the package plumbing)."""
+    """Names of the benchmark modules (every module here except the package plumbing and
+    ``report``, which writes docs/performance.md from the results)."""
     here = Path(__file__).parent
     return sorted(
         info.name
         for info in pkgutil.iter_modules([str(here)])
-        if not info.name.startswith("_") and info.name != "results"
+        if not info.name.startswith("_") and info.name not in ("results", "report")
     )
 
 
 def passed(result: object) -> bool:
-    """A module's verdict: ``main()`` returns a dict (``passed`` / ``meets_target``) or an
-    exit code (0 = every target met)."""
-    if isinstance(result, dict):
-        return bool(result.get("passed", result.get("meets_target", True)))
-    return result in (0, None)
+    """A module's verdict: ``main()`` returns a dict (``passed`` / ``meets_target`` /
+    ``checks``) or an exit code (0 = every target met)."""
+    return not missed_targets(result)
 
 
 def main(argv: list[str]) -> int:
@@ -33,7 +37,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; have: {benchmark_modules()}")
         return 2
-    failed = []
+    failed: dict[str, list[str]] = {}
     timings = {}
     for name in names:
         print(f"== bench.{name}", flush=True)
@@ -41,13 +45,14 @@ def main(argv: list[str]) -> int:
         sys.argv = [f"bench.{name}"]  # each module parses its own (default) arguments
         result = importlib.import_module(f"bench.{name}").main()
         timings[name] = time.perf_counter() - started
-        if not passed(result):
-            failed.append(name)
+        missed = missed_targets(result)
+        if missed:
+            failed[name] = missed
     print("== wall time: " + ", ".join(f"{n} {s:.0f} s" for n, s in timings.items()))
     print(f"total {sum(timings.values()):.0f} s")
-    if failed:
-        print(f"over target: {', '.join(failed)}")
-    return 0
+    for name, missed in failed.items():
+        print(f"MISSED target(s) in bench.{name}: {'; '.join(missed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -32,7 +32,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+RESULTS_DIR = Path(
+    os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results"
+)
+"""Where results are written; ``BENCH_RESULTS_DIR`` redirects them (the harness tests)."""
 KEY = "bench-key"
 MODEL = "llama3.3-70b-instruct"
 PACKAGES = (
@@ -224,6 +227,133 @@ def spread(values: Sequence[float], scale: float = 1.0, digits: int = 3) -> dict
         "p90": round(deciles[-1] * scale, digits),
         "n": len(ordered),
     }
+
+
+def per_round_ratios(
+    samples: Mapping[str, Sequence[float]], client: str, reference: str
+) -> list[float]:
+    """``client / reference`` for each round (both measured in that round).
+
+    Example:
+        >>> per_round_ratios({"a": [1.0, 2.0], "b": [1.5, 2.0]}, "b", "a")
+        [1.5, 1.0]
+    """
+    pairs = zip(samples[client], samples[reference], strict=True)
+    return [c / r for c, r in pairs]
+
+
+def ratio_spread(
+    samples: Mapping[str, Sequence[float]], client: str, reference: str, digits: int = 3
+) -> dict[str, Any]:
+    """Median, lowest and highest of the per-round ratios ``client / reference``, and n.
+
+    The median is what :func:`round_ratios` reports; ``min``/``max`` are the spread a
+    reader needs to judge it (with few rounds the deciles would only interpolate them).
+
+    Example:
+        >>> ratio_spread({"a": [1.0, 2.0, 4.0], "b": [1.1, 2.4, 4.0]}, "b", "a")
+        {'median': 1.1, 'min': 1.0, 'max': 1.2, 'n': 3}
+    """
+    ratios = per_round_ratios(samples, client, reference)
+    return {
+        "median": round(statistics.median(ratios), digits),
+        "min": round(min(ratios), digits),
+        "max": round(max(ratios), digits),
+        "n": len(ratios),
+    }
+
+
+# -------------------------------------------------------------------------- targets
+
+TARGETS_ENV = "BENCH_TARGETS"
+"""JSON object overriding targets, ``{"<module>.<check>": limit}``: the harness test sets
+an impossible one to prove that a miss fails ``python -m bench``."""
+
+
+class Checks:
+    """A benchmark's targets and whether this run met them, in one place.
+
+    ``at_most`` / ``at_least`` record ``value`` against ``limit`` (overridable through
+    ``BENCH_TARGETS``); :meth:`result` gives the ``checks`` (name -> met), the
+    ``check_details`` (value, comparison, limit) and ``passed`` that ``python -m bench``
+    reads to decide its exit code.
+
+    Example:
+        >>> checks = Checks("demo")
+        >>> checks.at_most("ratio", 0.9, 1.0)
+        True
+        >>> checks.result()["passed"]
+        True
+    """
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.met: dict[str, bool] = {}
+        self.details: dict[str, dict[str, Any]] = {}
+        self._overrides: dict[str, float] = json.loads(os.environ.get(TARGETS_ENV) or "{}")
+
+    def limit(self, name: str, default: float) -> float:
+        """The target for ``name``: ``default`` unless ``BENCH_TARGETS`` overrides it."""
+        return float(self._overrides.get(f"{self.module}.{name}", default))
+
+    def _record(self, name: str, value: float, op: str, limit: float, ok: bool) -> bool:
+        self.met[name] = ok
+        self.details[name] = {"value": value, "op": op, "target": limit}
+        return ok
+
+    def at_most(self, name: str, value: float, default: float) -> bool:
+        limit = self.limit(name, default)
+        return self._record(name, value, "<=", limit, value <= limit)
+
+    def at_least(self, name: str, value: float, default: float) -> bool:
+        limit = self.limit(name, default)
+        return self._record(name, value, ">=", limit, value >= limit)
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "checks": dict(self.met),
+            "check_details": dict(self.details),
+            "passed": all(self.met.values()),
+        }
+
+    def report(self) -> None:
+        """Print one line per target: value, comparison, target, met or MISSED."""
+        for name, ok in self.met.items():
+            d = self.details[name]
+            print(
+                f"target {name}: {d['value']} {d['op']} {d['target']}: "
+                + ("met" if ok else "MISSED")
+            )
+
+
+def missed_targets(result: object) -> list[str]:
+    """What a module's ``main()`` result says was missed (empty when every target was met).
+
+    Reads ``checks`` (name -> met, with ``check_details`` when there are any), rows
+    carrying ``passed``, then ``passed`` / ``meets_target``; an int result is an exit code.
+
+    Example:
+        >>> missed_targets({"checks": {"a": True, "b": False}, "passed": False})
+        ['b']
+        >>> missed_targets(1)
+        ['exit code 1']
+    """
+    if not isinstance(result, dict):
+        return [] if result in (0, None) else [f"exit code {result}"]
+    missed: list[str] = []
+    checks = result.get("checks")
+    details = result.get("check_details") or {}
+    if isinstance(checks, dict):
+        for name, ok in checks.items():
+            if ok is False:
+                d = details.get(name)
+                missed.append(f"{name} ({d['value']} {d['op']} {d['target']})" if d else name)
+    for row in result.get("rows") or []:
+        if isinstance(row, dict) and row.get("passed") is False:
+            missed.append(str(row.get("name") or row.get("statement") or row))
+    if not missed and not result.get("passed", result.get("meets_target", True)):
+        missed.append("passed=false")
+    return missed
 
 
 # --------------------------------------------------------------- machine and results

@@ -19,7 +19,10 @@ scripted model or the log. Runs alternate emulator / reference, and the result r
 the emulator's rate as a ratio of the reference's, so machine load (this host is shared)
 moves both numbers together. The load average is recorded next to the figures.
 
-Run: ``.venv/bin/python -m bench.emulator_load [--runs 3 --seconds 8]`` or
+The ratio to the reference is the median over rounds of the per-round ratio (each round
+runs both servers for ``--seconds``, in alternating order), with its lowest and highest.
+
+Run: ``.venv/bin/python -m bench.emulator_load [--runs 7 --seconds 2]`` or
 ``python -m bench emulator_load`` (writes bench/results/emulator_load.json).
 The machine is shared; run it when it is otherwise quiet and report the median of runs.
 """
@@ -39,7 +42,15 @@ from typing import Any
 
 import aiohttp
 
-from bench._harness import KEY, ROOT, Emulator, write_results
+from bench._harness import (
+    KEY,
+    ROOT,
+    Checks,
+    Emulator,
+    ratio_spread,
+    rotated,
+    write_results,
+)
 
 BODY = {
     "model": "llama3.3-70b-instruct",
@@ -206,8 +217,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20_000, help="max requests per run")
-    parser.add_argument("--seconds", type=float, default=8.0, help="max seconds per run")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=2.0, help="max seconds per run")
+    parser.add_argument("--runs", type=int, default=7, help="rounds (emulator + reference)")
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--serve-reference", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv or []))
@@ -219,15 +230,16 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     reference_runs: list[dict[str, Any]] = []
     with Emulator() as emulator, ReferenceServer() as reference_url:
-        for _ in range(args.runs):
-            runs.append(
-                asyncio.run(
-                    throughput(emulator.base_url, args.clients, args.requests, args.seconds)
-                )
-            )
-            reference_runs.append(
-                asyncio.run(throughput(reference_url, args.clients, args.requests, args.seconds))
-            )
+        # One round = one short run against each server, in alternating order, so the
+        # ratio compares figures taken under the same machine load.
+        servers = {
+            "emulator": (emulator.base_url, runs),
+            "reference": (reference_url, reference_runs),
+        }
+        for index in range(args.runs):
+            for name in rotated(list(servers), index):
+                url, into = servers[name]
+                into.append(asyncio.run(throughput(url, args.clients, args.requests, args.seconds)))
         burst = asyncio.run(connections(emulator.base_url, args.connections, timeout=60.0))
     median_rps = statistics.median(run["requests_per_second"] for run in runs)
     reference_rps = statistics.median(run["requests_per_second"] for run in reference_runs)
@@ -238,13 +250,23 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "reference_runs": reference_runs,
         "median_requests_per_second": median_rps,
         "reference_median_requests_per_second": reference_rps,
-        "ratio_to_reference": round(median_rps / reference_rps, 3),
+        "ratio_to_reference": ratio_spread(
+            {
+                "emulator": [run["requests_per_second"] for run in runs],
+                "reference": [run["requests_per_second"] for run in reference_runs],
+            },
+            "emulator",
+            "reference",
+        ),
         "target_requests_per_second": 1000,
         "throughput_target_met": median_rps >= 1000,
         "concurrent_connections": burst,
         "connections_target_met": burst["errors"] == 0,
     }
-    result["passed"] = result["throughput_target_met"] and result["connections_target_met"]
+    checks = Checks("emulator_load")
+    checks.at_least("requests_per_second", median_rps, 1000)
+    checks.at_most("connection_errors", burst["errors"], 0)
+    result.update(checks.result())
     path = write_results("emulator_load", result)
     for run in runs:
         print(

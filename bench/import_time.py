@@ -12,7 +12,7 @@ Rows and targets:
 * ``from langchain_gradient import ChatGradient`` / ``from langchain_core.language_models
   import BaseChatModel``: the cost we add on top of the base class every chat model
   must import (``langchain_core.language_models`` alone is lazy and does not load it);
-  target <= 1.15. The same row against ``import langchain_core.language_models`` and
+  target <= 1.10 (issue 19). The same row against ``import langchain_core.language_models`` and
   ``ChatOpenAI`` against the base class are reported for comparison.
 
 Memory after import, in separate fresh interpreters (tracemalloc would slow the timed
@@ -25,23 +25,19 @@ Run: ``python -m bench import_time`` (``IMPORT_BENCH_ROUNDS`` sets the rounds, d
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
 import sys
-import time
-from pathlib import Path
 from typing import NamedTuple
 
-from bench._harness import interleave, median, round_ratios, run_python
+from bench._harness import interleave, median, round_ratios, run_python, write_results
 
 LANGUAGE_MODELS = "import langchain_core.language_models"
 BASE_CHAT_MODEL = "from langchain_core.language_models import BaseChatModel"
 PACKAGE = "import langchain_gradient"
 CHAT_GRADIENT = "from langchain_gradient import ChatGradient"
 CHAT_OPENAI = "from langchain_openai import ChatOpenAI"
-RESULTS = Path(__file__).parent / "results" / "import_time.json"
 
 
 class Row(NamedTuple):
@@ -52,7 +48,7 @@ class Row(NamedTuple):
 
 ROWS = (
     Row(PACKAGE, LANGUAGE_MODELS, 1.15),
-    Row(CHAT_GRADIENT, BASE_CHAT_MODEL, 1.15),
+    Row(CHAT_GRADIENT, BASE_CHAT_MODEL, 1.10),
     Row(CHAT_GRADIENT, LANGUAGE_MODELS, None),
     Row(CHAT_OPENAI, BASE_CHAT_MODEL, None),
 )
@@ -160,18 +156,13 @@ def main() -> dict[str, object]:
         )
 
     result: dict[str, object] = {
-        "benchmark": "import_time",
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "python": sys.version.split()[0],
         "rounds": rounds,
         "median_ms": {s: round(statistics.median(v) * 1000, 2) for s, v in samples.items()},
         "rows": rows,
         "memory": memory,
         "passed": all(row["passed"] for row in rows),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    print(f"wrote {write_results('import_time', result)}")
     return result
 
 

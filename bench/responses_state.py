@@ -17,17 +17,16 @@ import json
 import platform
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import httpx2
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
+from bench._harness import Checks, write_results
 from langchain_gradient import GradientResponses
 
 TURNS = 20
 TARGET = 0.25
-RESULTS = Path(__file__).parent / "results" / "responses_state.json"
 SYSTEM = (
     "You are a travel assistant. Use the get_forecast tool for any weather question, "
     "answer in two or three sentences, and mention the source of the data."
@@ -141,6 +140,7 @@ def main() -> dict[str, Any]:
     # Guard the measurement: every stateful request but the first must be chained.
     assert stateful.chained_requests == len(stateful.request_bytes) - 1, stateful.chained_requests
     assert full.chained_requests == 0
+    checks = Checks("responses_state")
     result = {
         "benchmark": "responses_state",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -154,9 +154,10 @@ def main() -> dict[str, Any]:
             "previous_response_id": stateful.request_bytes[-1],
         },
         "ratio": round(ratio, 4),
-        "target": TARGET,
-        "meets_target": ratio <= TARGET,
+        "target": checks.limit("ratio", TARGET),
     }
+    checks.at_most("ratio", round(ratio, 4), TARGET)
+    result.update(checks.result())
     print(f"{'mode':<24}{'requests':>10}{'total bytes':>14}{'last request':>14}")
     print(
         f"{'full history':<24}{len(full.request_bytes):>10}{sum(full.request_bytes):>14}"
@@ -166,12 +167,9 @@ def main() -> dict[str, Any]:
         f"{'previous_response_id':<24}{len(stateful.request_bytes):>10}"
         f"{sum(stateful.request_bytes):>14}{stateful.request_bytes[-1]:>14}"
     )
-    print(
-        f"ratio (stateful / full): {ratio:.4f}  target <= {TARGET}  "
-        f"{'OK' if ratio <= TARGET else 'MISSED'}"
-    )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"ratio (stateful / full): {ratio:.4f}")
+    checks.report()
+    write_results("responses_state", result)
     return result
 
 

@@ -1,8 +1,9 @@
 """GradientEmbeddings end to end over HTTP: the emulator, the live service, or cassettes.
 
 langchain-tests' ``EmbeddingsIntegrationTests``, plus what a RAG app relies on: a query
-lands nearest the document that shares its words, batching and ``dimensions`` reach the
-server, and service errors arrive as our error types.
+lands nearest the document that shares its words, batches reach the server asking for
+base64 (decoded to the same vectors as the float encoding), and service errors arrive as
+our error types.
 """
 
 from __future__ import annotations
@@ -81,16 +82,31 @@ async def test_async_similarity_matches_sync(gradient_target: GradientTarget) ->
 
 
 @pytest.mark.emulator_only  # reads the emulator's request log
-def test_batches_and_dimensions_reach_the_server(gradient_emulator: GradientEmulator) -> None:
-    vectors = connect(gradient_emulator, chunk_size=3, dimensions=64).embed_documents(
-        [*DOCUMENTS, "one more text"]
-    )
+def test_batches_reach_the_server_asking_for_base64(gradient_emulator: GradientEmulator) -> None:
+    vectors = connect(gradient_emulator, chunk_size=3).embed_documents([*DOCUMENTS, "one more"])
     assert len(vectors) == 5
-    assert {len(vector) for vector in vectors} == {64}
+    assert {len(vector) for vector in vectors} == {1024}
     sent = gradient_emulator.request_log.records("/v1/embeddings")
     assert [len(record.body["input"]) for record in sent] == [3, 2]
-    assert all(record.body["dimensions"] == 64 for record in sent)
-    assert all(record.body["encoding_format"] == "float" for record in sent)
+    assert all(
+        set(record.body) == {"model", "input", "encoding_format"}
+        and record.body["encoding_format"] == "base64"
+        for record in sent
+    )
+
+
+def test_vectors_equal_the_float_encoding_within_float32_rounding(
+    gradient_target: GradientTarget,
+) -> None:
+    from openai import OpenAI
+
+    model = models_for(active_mode())["embeddings"]
+    ours = connect(gradient_target, model=model).embed_documents(DOCUMENTS)
+    client = OpenAI(base_url=gradient_target.base_url, api_key=gradient_target.api_key)
+    floats = client.embeddings.create(model=model, input=DOCUMENTS, encoding_format="float")
+    for vector, item in zip(ours, floats.data, strict=True):
+        assert len(vector) == len(item.embedding)
+        assert vector == pytest.approx(item.embedding, rel=1e-6, abs=1e-7)
 
 
 def test_unknown_model_is_not_found(gradient_target: GradientTarget) -> None:

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from langchain_core.language_models import BaseChatModel, LanguageModelInput, ModelProfile
 from langchain_core.language_models.chat_models import _ChatModelBinding
@@ -26,13 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._secrets import refuse_key_like_names
-from langchain_gradient._structured_output import (
-    StructuredOutputMethod,
-    check_method,
-    json_schema_format,
-    output_parser,
-    with_parser,
-)
+
+if TYPE_CHECKING:  # the parsers load with the first with_structured_output (import time)
+    from langchain_gradient._structured_output import StructuredOutputMethod
 
 
 class GradientChatModelBase(GradientConnection, BaseChatModel):
@@ -117,6 +113,13 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
             ...     city: str
             >>> chain = ChatGradient(api_key="...").with_structured_output(Answer)
         """
+        from langchain_gradient._structured_output import (
+            check_method,
+            json_schema_format,
+            output_parser,
+            with_parser,
+        )
+
         if kwargs:
             raise TypeError(f"Unexpected arguments: {', '.join(sorted(kwargs))}.")
         check_method(method, schema)

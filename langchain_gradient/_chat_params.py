@@ -109,7 +109,9 @@ def with_affinity(payload: dict[str, Any], affinity: Any) -> dict[str, Any]:
 CHAT_PATH = "/chat/completions"
 
 
-def chat_request(payload: Mapping[str, Any], *, stream_cls: Any = None) -> dict[str, Any]:
+def chat_request(
+    payload: Mapping[str, Any], *, stream_cls: Any = None, path: str = CHAT_PATH
+) -> dict[str, Any]:
     """Keyword arguments for the SDK client's generic ``post`` carrying ``payload``.
 
     One request shape for invoke, stream and their async twins. ``extra_body`` is
@@ -118,7 +120,8 @@ def chat_request(payload: Mapping[str, Any], *, stream_cls: Any = None) -> dict[
     and retries, and raises the SDK's errors, but skips ``create()``'s parameter
     transformation, which does nothing for a JSON-ready dict. Without ``stream_cls``
     the answer is the ``httpx2.Response`` (JSON body and headers); with it, a stream of
-    that class (``Stream[object]``: each event the parsed JSON dict).
+    that class (``Stream[object]``: each event the parsed JSON dict). ``path`` serves
+    the other JSON routes (``/embeddings``) with the same request shape.
 
     Example:
         >>> request = chat_request({"model": "m", "messages": [], "extra_body": {"x": 1}})
@@ -129,7 +132,7 @@ def chat_request(payload: Mapping[str, Any], *, stream_cls: Any = None) -> dict[
 
     body = dict(payload)
     body.update(body.pop("extra_body", None) or {})
-    request: dict[str, Any] = {"path": CHAT_PATH, "body": body}
+    request: dict[str, Any] = {"path": path, "body": body}
     options = _request_options(body)
     if options:
         request["options"] = options

@@ -11,6 +11,7 @@ shares with GradientResponses (serialization, identifying params, structured out
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -74,6 +75,12 @@ FALLBACK_MODEL_IDS: tuple[str, ...] = (
     "anthropic-claude-3.7-sonnet",
 )
 _known_models_source: Callable[[], Iterable[str]] = lambda: FALLBACK_MODEL_IDS  # noqa: E731
+_CALL_PARAMS: ContextVar[tuple[object, dict[str, Any]] | None] = ContextVar(
+    "gradient_call_params", default=None
+)
+"""The model's parameters for the call in progress: langchain-core asks for them for its
+invocation params (``_identifying_params``) and tracing (``_get_ls_params``) before
+``_payload`` builds the request; they are built once there and used by all three."""
 
 
 def set_known_models_source(source: Callable[[], Iterable[str]]) -> None:
@@ -215,8 +222,22 @@ class ChatGradient(GradientChatModelBase):
         }
         return {k: v for k, v in params.items() if v is not None} | self.model_kwargs
 
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        # First of the three per-call readers: build the parameters and hold them.
+        params = self._default_params
+        _CALL_PARAMS.set((self, params))
+        return {"model_name": self.model_name, **params}
+
+    def _call_params(self, *, last: bool = False) -> dict[str, Any]:
+        """The parameters held for this call (built now if none are); ``last`` releases them."""
+        held = _CALL_PARAMS.get()
+        if last and held is not None:
+            _CALL_PARAMS.set(None)
+        return held[1] if held is not None and held[0] is self else self._default_params
+
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        params = {**self._default_params, **kwargs}
+        params = {**self._call_params(), **kwargs}
         return ls_params(
             params.get("model") or self.model_name,
             temperature=params.get("temperature"),
@@ -238,7 +259,7 @@ class ChatGradient(GradientChatModelBase):
         affinity = kwargs.get("router_affinity", self.router_affinity)
         if "router_affinity" in kwargs:
             kwargs = {k: v for k, v in kwargs.items() if k != "router_affinity"}
-        params = {**self._default_params, **kwargs}
+        params = {**self._call_params(last=True), **kwargs}
         if stop is not None:
             params["stop"] = stop or None
         if stream and (params.get("n") or 1) > 1:

@@ -1,29 +1,52 @@
 """GradientEmbeddings: text embeddings from Gradient's ``POST /v1/embeddings``.
 
 Texts are checked before any request (strings, none empty), split into batches of
-``chunk_size`` and sent through the shared SDK client of
-:class:`~langchain_gradient._connection.GradientConnection`; async batches run
+``chunk_size`` (at most 2,048, the contract's limit) and sent through the shared SDK
+client of :class:`~langchain_gradient._connection.GradientConnection`; async batches run
 concurrently, at most ``max_concurrency`` at a time. Vectors come back in input order.
+
+Vectors are asked for as ``encoding_format="base64"`` (little-endian float32, as the
+``openai`` SDK's own default) and decoded with the standard library's ``array``: no
+pydantic object per float. The request goes through the SDK client's generic ``post``
+(key, retries, errors as usual) and the JSON body is read directly, checked item by item
+(:func:`vectors_from_body`). A float list is accepted as well, should a server ignore the
+encoding.
 """
 
 from __future__ import annotations
 
+import array
 import asyncio
+import base64
+import binascii
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
-from pydantic import Field
+from langchain_core.utils.utils import get_pydantic_field_names
+from pydantic import Field, field_validator, model_validator
 
+from langchain_gradient._chat_params import chat_request
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientAPIError, error_message_from_body
 
-if TYPE_CHECKING:
-    from openai.types import CreateEmbeddingResponse
-
 DEFAULT_EMBEDDING_MODEL = "qwen3-embedding-0.6b"
 MAX_INPUTS_PER_REQUEST = 2048
-"""The documented limit of ``/v1/embeddings``: "string or 1-2048 strings"."""
+"""The contract's limit for ``/v1/embeddings``: "a single string or 1-2048 strings"."""
+EMBEDDINGS_PATH = "/embeddings"
+_REFUSED_FIELDS = {
+    "dimensions": (
+        "Gradient's /v1/embeddings does not accept `dimensions` (DigitalOcean's API "
+        "contract rejects every field but model, input, encoding_format and user), so "
+        "vectors come at the model's own size. Leave `dimensions` unset; to shorten "
+        "vectors of a Matryoshka-trained model, cut and re-normalise them yourself."
+    ),
+    "encoding_format": (
+        "GradientEmbeddings chooses the encoding itself (base64, decoded to floats); "
+        "drop `encoding_format`: the vectors you get are lists of floats either way."
+    ),
+}
 
 
 class GradientEmbeddings(GradientConnection, Embeddings):
@@ -40,12 +63,44 @@ class GradientEmbeddings(GradientConnection, Embeddings):
 
     model: str = Field(default=DEFAULT_EMBEDDING_MODEL, alias="model_name", min_length=1)
     """Embedding model id, e.g. ``qwen3-embedding-0.6b``, ``gte-large-en-v1.5``."""
-    dimensions: int | None = Field(default=None, gt=0)
-    """Output vector size, for models that can shorten their vectors. Sent only when set."""
-    chunk_size: int = Field(default=256, gt=0, le=MAX_INPUTS_PER_REQUEST)
-    """Texts per request; longer lists are split into several requests (at most 2048)."""
+    dimensions: None = None
+    """Always ``None``: Gradient's contract rejects a ``dimensions`` field, so setting it
+    raises at construction (kept so code reading ``embeddings.dimensions`` still works)."""
+    chunk_size: int = Field(default=256, gt=0)
+    """Texts per request; longer lists are split into several requests (at most 2,048,
+    the contract's limit per request)."""
     max_concurrency: int = Field(default=4, gt=0)
     """Async only: how many batch requests may be in flight at once."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_unsupported(cls, values: Any) -> Any:
+        """Fields the contract rejects, and unknown arguments, fail here: before any request."""
+        if not isinstance(values, dict):
+            return values
+        for name, reason in _REFUSED_FIELDS.items():
+            if values.get(name) is not None:
+                raise ValueError(f"{name}={values[name]!r}: {reason}")
+        unknown = sorted(set(values) - get_pydantic_field_names(cls))
+        if unknown:
+            raise ValueError(
+                f"Unknown GradientEmbeddings argument(s): {', '.join(unknown)}. "
+                "Gradient's /v1/embeddings takes only model and input (plus the connection "
+                "settings api_key, base_url, timeout, max_retries, default_headers, "
+                "http_client, http_async_client, and chunk_size, max_concurrency)."
+            )
+        return values
+
+    @field_validator("chunk_size")
+    @classmethod
+    def _at_most_the_contract_limit(cls, value: int) -> int:
+        if value > MAX_INPUTS_PER_REQUEST:
+            raise ValueError(
+                f"chunk_size={value} is over Gradient's limit of {MAX_INPUTS_PER_REQUEST:,} "
+                f"inputs per request; use chunk_size<={MAX_INPUTS_PER_REQUEST} (longer "
+                "lists are split into several requests for you)."
+            )
+        return value
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed ``texts``, one vector per text, in order. ``[]`` gives ``[]``.
@@ -105,27 +160,28 @@ class GradientEmbeddings(GradientConnection, Embeddings):
         return [checked[start : start + size] for start in range(0, len(checked), size)]
 
     def _request(self, batch: list[str]) -> dict[str, Any]:
-        request: dict[str, Any] = {"input": batch, "model": self.model, "encoding_format": "float"}
-        if self.dimensions is not None:
-            request["dimensions"] = self.dimensions
-        return request
+        """The ``post`` arguments for one batch: every field the contract accepts, no other."""
+        body = {"model": self.model, "input": batch, "encoding_format": "base64"}
+        return chat_request(body, path=EMBEDDINGS_PATH)
 
     def _gradient_error(self, exc: Exception) -> BaseException:
         return self._translate_error(exc, model=self.model, known_models=_embedding_model_ids())
 
     def _embed_batch(self, batch: list[str]) -> list[list[float]]:
         try:
-            response = self.root_client.embeddings.create(**self._request(batch))
+            response = self.root_client.post(**self._request(batch))
+            body = response.json()
         except Exception as exc:
             raise self._gradient_error(exc) from exc
-        return _vectors_in_input_order(response, len(batch), self.model)
+        return vectors_from_body(body, len(batch), self.model)
 
     async def _aembed_batch(self, batch: list[str]) -> list[list[float]]:
         try:
-            response = await self.root_async_client.embeddings.create(**self._request(batch))
+            response = await self.root_async_client.post(**self._request(batch))
+            body = response.json()
         except Exception as exc:
             raise self._gradient_error(exc) from exc
-        return _vectors_in_input_order(response, len(batch), self.model)
+        return vectors_from_body(body, len(batch), self.model)
 
 
 def _embedding_model_ids() -> list[str]:
@@ -168,24 +224,78 @@ def _check_query(text: str) -> str:
     return text
 
 
-def _vectors_in_input_order(
-    response: CreateEmbeddingResponse, expected: int, model: str
-) -> list[list[float]]:
-    if not isinstance(response.data, list):  # e.g. a 200 carrying an error envelope
-        body = response.model_dump()
+def vectors_from_body(body: Any, expected: int, model: str) -> list[list[float]]:
+    """The vectors of an embeddings response body, in input order, or a GradientAPIError.
+
+    Each ``data`` item must carry an integer ``index`` (exactly ``0..expected-1``) and
+    an ``embedding`` that is a base64 string of little-endian float32 values or a list
+    of numbers; every vector must be non-empty and the same length.
+
+    Example:
+        >>> vectors_from_body({"data": [{"index": 0, "embedding": "AACAPwAAAMA="}]}, 1, "m")
+        [[1.0, -2.0]]
+    """
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):  # e.g. a 200 carrying an error envelope
         raise GradientAPIError(
             f"Gradient answered 200 without embeddings for model {model!r}: "
             + error_message_from_body(body, fallback="no data in the response"),
             status_code=200,
             body=body,
         )
-    # Each item carries the index of its input; servers need not answer in order.
-    items = sorted(response.data, key=lambda item: item.index)
-    if [item.index for item in items] != list(range(expected)):
+    by_index: dict[int, Any] = {}
+    for item in data:
+        index = item.get("index") if isinstance(item, dict) else None
+        if type(index) is not int or index in by_index:
+            by_index.clear()
+            break
+        by_index[index] = item.get("embedding")
+    if sorted(by_index) != list(range(expected)):
+        indices = [item.get("index") if isinstance(item, dict) else item for item in data]
         raise GradientAPIError(
-            f"Gradient returned {len(items)} embeddings for {expected} inputs with model "
-            f"{model!r} (indices {[item.index for item in items][:10]}); "
-            "the response does not match the request.",
+            f"Gradient returned {len(data)} embeddings for {expected} inputs with model "
+            f"{model!r} (indices {indices[:10]}); the response does not match the request.",
+            status_code=200,
             body=None,
         )
-    return [list(item.embedding) for item in items]
+    # Items carry the index of their input; servers need not answer in order.
+    vectors = [_decoded(by_index[index], index, model) for index in range(expected)]
+    sizes = {len(vector) for vector in vectors}
+    if len(sizes) > 1:
+        raise GradientAPIError(
+            f"Gradient returned vectors of different lengths {sorted(sizes)} for model "
+            f"{model!r} in one response; they cannot be compared with each other.",
+            status_code=200,
+            body=None,
+        )
+    return vectors
+
+
+_LITTLE_ENDIAN = sys.byteorder == "little"
+
+
+def _decoded(value: Any, index: int, model: str) -> list[float]:
+    """One ``embedding`` value as a list of floats (base64 float32 or a number list)."""
+    if isinstance(value, str):
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b"?"  # not base64: reported below like any other bad payload
+        if raw and len(raw) % 4 == 0:
+            floats = array.array("f", raw)
+            if not _LITTLE_ENDIAN:
+                floats.byteswap()
+            return floats.tolist()
+        problem = f"a string that is not base64 float32 ({value[:20]!r})"
+    elif isinstance(value, list) and value:
+        if all(type(x) is float or (type(x) is int) for x in value):
+            return [float(x) for x in value]
+        problem = "a list holding something other than numbers"
+    else:
+        problem = "an empty list" if value == [] else f"{type(value).__name__}"
+    raise GradientAPIError(
+        f"Gradient returned an embedding for input {index} with model {model!r} that is "
+        f"{problem}, not a vector of numbers; the response cannot be used.",
+        status_code=200,
+        body=None,
+    )

@@ -199,17 +199,27 @@ def test_embeddings_shared_words_are_closer(client) -> None:
     assert cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2]) + 0.2
 
 
-def test_embeddings_are_deterministic_with_float_format(client) -> None:
+def test_embeddings_are_deterministic_in_float_and_base64(client) -> None:
     first = client.embeddings.create(
         model="qwen3-embedding-0.6b", input="hello world", encoding_format="float"
     )
     second = client.embeddings.create(model="qwen3-embedding-0.6b", input="hello world")
+    assert len(first.data[0].embedding) == 1024
     assert first.data[0].embedding == pytest.approx(second.data[0].embedding, rel=1e-6)
     assert first.usage.prompt_tokens == first.usage.total_tokens > 0
 
 
 def test_embeddings_validation(http) -> None:
     assert http.post("/v1/embeddings", json={"model": "bge-m3", "input": []}).status_code == 400
+    # The contract's request schema has additionalProperties: false; dimensions is not in it.
+    dims = http.post("/v1/embeddings", json={"model": "bge-m3", "input": "x", "dimensions": 8})
+    assert dims.status_code == 400 and "dimensions" in dims.json()["message"]
+    tokens = http.post("/v1/embeddings", json={"model": "bge-m3", "input": [1, 2, 3]})
+    assert tokens.status_code == 400 and "strings" in tokens.json()["message"]
+    over = http.post("/v1/embeddings", json={"model": "bge-m3", "input": ["x"] * 2049})
+    assert over.status_code == 400 and "2048" in over.json()["message"]
+    user = http.post("/v1/embeddings", json={"model": "bge-m3", "input": "x", "user": "u-1"})
+    assert user.status_code == 200
     assert (
         http.post(
             "/v1/embeddings", json={"model": "llama3.3-70b-instruct", "input": "x"}

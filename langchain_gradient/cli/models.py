@@ -41,8 +41,13 @@ def list_live_models(connection: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     refresh, which falls back to older figures with a warning.
     """
     from langchain_gradient._connection import GradientConnection
+    from langchain_gradient.cli._plain_get import get_json
 
     client = GradientConnection(**connection)
+    page = get_json(client, "/models")  # a 200 without importing openai; else the SDK
+    data = page.get("data") if isinstance(page, dict) else None
+    if isinstance(data, list) and all(isinstance(m, dict) and "id" in m for m in data):
+        return [{"id": m["id"], "owned_by": m.get("owned_by")} for m in data]
     try:
         page = client.root_client.models.list()
     except Exception as exc:

@@ -3,8 +3,13 @@
 Each text becomes a hashed bag of words: every lower-cased word (and, at a quarter of
 the weight, each of its character trigrams, so "cat" and "cats" stay close) adds
 +/-1 to a hashed dimension; the vector is L2-normalised. Texts that share words have a
-higher cosine similarity than texts that do not. ``dimensions`` sets the length;
-``encoding_format="base64"`` (the openai SDK's default) returns little-endian float32.
+higher cosine similarity than texts that do not. Vectors have the model's own size
+(1,024 for the catalog's embedding models); ``encoding_format="base64"`` (the openai
+SDK's default) returns little-endian float32.
+
+The request is checked as DigitalOcean's contract states it (``additionalProperties:
+false``; ``input`` a string or 1-2048 strings; ``encoding_format`` ``float`` or
+``base64``): any other field, ``dimensions`` included, is a 400 naming it.
 
 Example:
     >>> a, b, c = embed("cats purr", 64), embed("my cats sleep", 64), embed("stock prices", 64)
@@ -14,11 +19,13 @@ Example:
 
 from __future__ import annotations
 
+import array
 import base64
 import hashlib
 import math
 import re
 import struct
+import sys
 from functools import lru_cache
 
 from aiohttp import web
@@ -33,8 +40,9 @@ from langchain_gradient.emulator.http_common import (
 from langchain_gradient.emulator.tokens import count_tokens
 
 DEFAULT_DIMENSIONS = {"qwen3-embedding-0.6b": 1024, "bge-m3": 1024, "gte-large-en-v1.5": 1024}
-MAX_DIMENSIONS = 4096
 MAX_INPUTS = 2048
+ACCEPTED_FIELDS = ("model", "input", "user", "encoding_format")
+"""The contract's request properties for ``/v1/embeddings``; it rejects any other."""
 _WORD = re.compile(r"\w+")
 
 
@@ -62,6 +70,20 @@ def embed(text: str, dimensions: int) -> list[float]:
     return [v / norm for v in vector]
 
 
+@lru_cache(maxsize=4096)
+def _packed(text: str, dimensions: int) -> bytes:
+    """``embed(text)`` as little-endian float32, cached (4 KiB a text at 1,024 dimensions):
+    a vector costs the emulator far more to compute than to send again."""
+    return struct.pack(f"<{dimensions}f", *embed(text, dimensions))
+
+
+def _floats(packed: bytes) -> list[float]:
+    values = array.array("f", packed)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
+
+
 def _inputs(raw: object) -> list[str]:
     if isinstance(raw, str):
         return [raw]
@@ -69,37 +91,38 @@ def _inputs(raw: object) -> list[str]:
         if len(raw) > MAX_INPUTS:
             raise bad_request(f"input accepts at most {MAX_INPUTS} texts.", "input")
         return list(raw)
-    if isinstance(raw, list) and raw and all(isinstance(item, int) for item in raw):
-        return [" ".join(str(token) for token in raw)]
-    if isinstance(raw, list) and raw and all(isinstance(item, list) for item in raw):
-        return [" ".join(str(token) for token in item) for item in raw]
-    raise bad_request("input must be a string or a non-empty list of strings.", "input")
+    raise bad_request(f"input must be a string or a list of 1 to {MAX_INPUTS} strings.", "input")
+
+
+def _refuse_unknown_fields(body: dict[str, object]) -> None:
+    unknown = sorted(set(body) - set(ACCEPTED_FIELDS))
+    if unknown:
+        raise bad_request(
+            f"Unknown field(s) {', '.join(unknown)}: /v1/embeddings accepts only "
+            f"{', '.join(ACCEPTED_FIELDS)}.",
+            unknown[0],
+        )
 
 
 async def handle_embeddings(request: web.Request) -> web.Response:
     """``POST /v1/embeddings``."""
     body = body_of(request)
+    _refuse_unknown_fields(body)
     model = require_model(request, body.get("model"), ("embedding",))
     texts = _inputs(body.get("input"))
-    dimensions = body.get("dimensions", DEFAULT_DIMENSIONS.get(model.id, 1024))
-    if (
-        isinstance(dimensions, bool)
-        or not isinstance(dimensions, int)
-        or not (1 <= dimensions <= MAX_DIMENSIONS)
-    ):
-        raise bad_request(
-            f"dimensions must be an integer from 1 to {MAX_DIMENSIONS}.", "dimensions"
-        )
+    user = body.get("user")
+    if user is not None and not isinstance(user, str):
+        raise bad_request("user must be a string.", "user")
+    dimensions = DEFAULT_DIMENSIONS.get(model.id, 1024)
     encoding = body.get("encoding_format", "float")
     if encoding not in ("float", "base64"):
         raise bad_request("encoding_format must be 'float' or 'base64'.", "encoding_format")
     data = []
     for index, text in enumerate(texts):
-        vector = embed(text, dimensions)
+        packed = _packed(text, dimensions)
+        # Both encodings carry the same float32 values, as a float32 model's would.
         value: object = (
-            base64.b64encode(struct.pack(f"<{dimensions}f", *vector)).decode()
-            if encoding == "base64"
-            else vector
+            base64.b64encode(packed).decode() if encoding == "base64" else _floats(packed)
         )
         data.append({"object": "embedding", "index": index, "embedding": value})
     tokens = sum(count_tokens(text) for text in texts)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,19 +22,30 @@ def vector_for(text: str) -> list[float]:
     return [float(len(text)), float(sum(map(ord, text)) % 997), 1.0]
 
 
+UNSET = object()
+
+
+def encoded(vector: list[float]) -> str:
+    """``vector`` as the contract's base64 payload: little-endian float32."""
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+
+
 @dataclass
 class FakeEmbeddingsServer:
     """Answers like ``POST /v1/embeddings``; records every request body it saw.
 
     ``status``/``error_body`` turn every answer into an error; ``reverse`` answers
     with the items in reverse order (indices still right); ``drop_last`` answers
-    one item short.
+    one item short; ``embedding`` replaces every item's embedding value as sent (for
+    malformed answers). A request for ``encoding_format="base64"`` is answered in
+    little-endian float32 base64, as the contract describes.
     """
 
     status: int = 200
     error_body: dict[str, Any] = field(default_factory=dict)
     reverse: bool = False
     drop_last: bool = False
+    embedding: Any = field(default_factory=lambda: UNSET)
     delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[httpx2.Headers] = field(default_factory=list)
@@ -47,10 +60,18 @@ class FakeEmbeddingsServer:
         if self.status != 200:
             return httpx2.Response(self.status, json=self.error_body)
         texts = [body["input"]] if isinstance(body["input"], str) else body["input"]
+        encode = body.get("encoding_format") == "base64"
         data = [
-            {"object": "embedding", "index": i, "embedding": vector_for(text)}
+            {
+                "object": "embedding",
+                "index": i,
+                "embedding": encoded(vector_for(text)) if encode else vector_for(text),
+            }
             for i, text in enumerate(texts)
         ]
+        if self.embedding is not UNSET:
+            for item in data:
+                item["embedding"] = self.embedding
         if self.reverse:
             data.reverse()
         if self.drop_last:

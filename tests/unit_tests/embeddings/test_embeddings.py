@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import httpx2
 import openai
 import pytest
 from langchain_core.exceptions import ContextOverflowError, ModelNotFoundError
@@ -22,7 +23,7 @@ from langchain_gradient import (
     GradientServerError,
 )
 
-from .conftest import FakeEmbeddingsServer, vector_for
+from .conftest import FakeEmbeddingsServer, encoded, vector_for
 
 Build = Callable[..., GradientEmbeddings]
 TEXTS = [f"text number {i}" for i in range(7)]
@@ -67,36 +68,93 @@ def test_vectors_follow_response_indices_not_response_order(
     assert make_embeddings().embed_documents(TEXTS) == [vector_for(t) for t in TEXTS]
 
 
-def test_request_carries_model_float_encoding_and_bearer_key(
+def test_request_asks_for_base64_and_carries_only_contract_fields(
     server: FakeEmbeddingsServer, make_embeddings: Build
 ) -> None:
-    make_embeddings(model="bge-m3").embed_query("hello")
+    vector = make_embeddings(model="bge-m3").embed_query("hello")
     (request,) = server.requests
-    assert request == {"input": ["hello"], "model": "bge-m3", "encoding_format": "float"}
+    assert request == {"model": "bge-m3", "input": ["hello"], "encoding_format": "base64"}
     assert server.headers[0]["authorization"] == "Bearer test-key"
-
-
-def test_dimensions_are_sent_only_when_set(
-    server: FakeEmbeddingsServer, make_embeddings: Build
-) -> None:
-    make_embeddings().embed_query("a")
-    make_embeddings(dimensions=256).embed_query("a")
-    assert "dimensions" not in server.requests[0]
-    assert server.requests[1]["dimensions"] == 256
+    assert vector == vector_for("hello")
+    assert all(type(x) is float for x in vector)
 
 
 async def test_aembed_query_sends_one_input(
     server: FakeEmbeddingsServer, make_embeddings: Build
 ) -> None:
-    assert await make_embeddings(dimensions=64).aembed_query("hi") == vector_for("hi")
+    assert await make_embeddings().aembed_query("hi") == vector_for("hi")
     assert server.requests == [
-        {
-            "input": ["hi"],
-            "model": "qwen3-embedding-0.6b",
-            "encoding_format": "float",
-            "dimensions": 64,
-        }
+        {"model": "qwen3-embedding-0.6b", "input": ["hi"], "encoding_format": "base64"}
     ]
+
+
+def test_a_float_list_answer_is_accepted_too(
+    server: FakeEmbeddingsServer, make_embeddings: Build
+) -> None:
+    server.embedding = [1, 0.5, -2]  # a server that ignores encoding_format
+    assert make_embeddings().embed_documents(["a", "b"]) == [[1.0, 0.5, -2.0]] * 2
+
+
+@pytest.mark.parametrize(
+    ("embedding", "problem"),
+    [
+        (None, "NoneType"),
+        ("not base64 !", "not base64 float32"),
+        ("AAAAAAA=", "not base64 float32"),  # 5 bytes: not whole float32 values
+        ([], "an empty list"),
+        (["0.1", "0.2"], "something other than numbers"),
+        ([True, False], "something other than numbers"),
+        ({"values": [0.1]}, "dict"),
+    ],
+)
+def test_malformed_vectors_raise_our_error_naming_the_input(
+    server: FakeEmbeddingsServer, make_embeddings: Build, embedding: object, problem: str
+) -> None:
+    server.embedding = embedding
+    with pytest.raises(GradientAPIError, match=f"input 0 .*{problem}"):
+        make_embeddings().embed_documents(["a", "b"])
+
+
+async def test_async_malformed_vector_raises_our_error(
+    server: FakeEmbeddingsServer, make_embeddings: Build
+) -> None:
+    server.embedding = None
+    with pytest.raises(GradientAPIError, match="not a vector of numbers"):
+        await make_embeddings().aembed_query("a")
+
+
+def test_vectors_of_different_lengths_in_one_answer_raise(
+    server: FakeEmbeddingsServer, make_embeddings: Build
+) -> None:
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        data = [
+            {"object": "embedding", "index": 0, "embedding": [0.1, 0.2]},
+            {"object": "embedding", "index": 1, "embedding": encoded([0.1, 0.2, 0.3])},
+        ]
+        return httpx2.Response(200, json={"object": "list", "data": data, "model": "m"})
+
+    server.answer = answer  # type: ignore[method-assign]
+    with pytest.raises(GradientAPIError, match=r"different lengths \[2, 3\]"):
+        make_embeddings().embed_documents(["a", "b"])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [{"index": 0, "embedding": [0.1]}, {"index": 0, "embedding": [0.1]}],  # duplicate
+        [{"index": "0", "embedding": [0.1]}, {"index": 1, "embedding": [0.1]}],  # str index
+        [{"index": 0, "embedding": [0.1]}, "junk"],
+        [{"index": 0, "embedding": [0.1]}, {"index": 2, "embedding": [0.1]}],
+    ],
+)
+def test_indices_that_do_not_match_the_inputs_raise(
+    server: FakeEmbeddingsServer, make_embeddings: Build, data: list[object]
+) -> None:
+    server.answer = lambda request: httpx2.Response(  # type: ignore[method-assign]
+        200, json={"object": "list", "data": data, "model": "m"}
+    )
+    with pytest.raises(GradientAPIError, match="2 embeddings for 2 inputs"):
+        make_embeddings().embed_documents(["a", "b"])
 
 
 def test_short_response_is_an_error_not_misaligned_vectors(
@@ -121,7 +179,7 @@ def test_defaults_and_model_name_alias() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("chunk_size", 0), ("chunk_size", 2049), ("dimensions", 0), ("max_concurrency", 0)],
+    [("chunk_size", 0), ("chunk_size", 2049), ("max_concurrency", 0)],
 )
 def test_invalid_settings_are_rejected_at_construction(field: str, value: int) -> None:
     with pytest.raises(ValidationError, match=field):
@@ -130,6 +188,42 @@ def test_invalid_settings_are_rejected_at_construction(field: str, value: int) -
 
 def test_chunk_size_up_to_the_documented_2048_is_accepted() -> None:
     assert GradientEmbeddings(api_key="k", chunk_size=2048).chunk_size == 2048
+
+
+def test_chunk_size_over_2048_says_the_limit_and_the_fix() -> None:
+    with pytest.raises(ValidationError, match=r"limit of 2,048 inputs per request.*<=2048"):
+        GradientEmbeddings(api_key="k", chunk_size=5000)
+
+
+@pytest.mark.parametrize("value", [256, 0])
+def test_dimensions_is_refused_before_any_request(
+    server: FakeEmbeddingsServer, make_embeddings: Build, value: int
+) -> None:
+    with pytest.raises(ValidationError, match=r"does not accept `dimensions`.*Leave `dimensions`"):
+        make_embeddings(dimensions=value)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"encoding_format": "float"}, "chooses the encoding itself"),
+        ({"user": "u-1"}, "Unknown GradientEmbeddings argument.*user"),
+        ({"dimension": 64}, "Unknown GradientEmbeddings argument.*dimension"),
+    ],
+)
+def test_other_unsupported_arguments_are_refused(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        GradientEmbeddings(api_key="k", **kwargs)
+
+
+def test_2048_texts_go_in_one_request_and_2049_in_two(
+    server: FakeEmbeddingsServer, make_embeddings: Build
+) -> None:
+    texts = [f"t{i}" for i in range(2049)]
+    vectors = make_embeddings(chunk_size=2048).embed_documents(texts)
+    assert [len(r["input"]) for r in server.requests] == [2048, 1]
+    assert vectors[2048] == vector_for("t2048")
 
 
 # --- input checks, before any request ---------------------------------------------
