@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from langchain_gradient.emulator import control_plane, embeddings, images, jobs, responses
+from langchain_gradient.emulator import batches
 from langchain_gradient.emulator.chat import handle_chat
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
 from langchain_gradient.emulator.faults import Fault
@@ -121,7 +122,7 @@ def gateway(handler: Handler) -> Handler:
         request[CONTEXT] = context
         rate_headers: dict[str, str] = {}
         try:
-            raw = await request.read()
+            raw = b"" if getattr(handler, "streams_body", False) else await request.read()
             if raw:
                 try:
                     body = json.loads(raw)
@@ -255,7 +256,7 @@ def build_app(state: EmulatorState) -> web.Application:
 
     add("GET", "/v1/models", handle_models)
     add("POST", "/v1/chat/completions", handle_chat)
-    for module in (responses, images, jobs, embeddings, control_plane):
+    for module in (responses, images, jobs, embeddings, control_plane, batches):
         module.add_routes(add)
     app.router.add_route("*", "/{tail:.*}", gateway(unknown_route))
     return app

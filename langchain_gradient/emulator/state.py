@@ -129,3 +129,6 @@ class EmulatorState:
             self.jobs.clear()
             self.job_plans.clear()
             self._usage.clear()
+        batches = self.__dict__.pop("batches", None)  # emulator/batches.py's store
+        if batches is not None:
+            batches.clear()
