@@ -99,6 +99,15 @@ if TYPE_CHECKING:
         FalJobTimeoutError,
         FalPollPolicy,
     )
+    from langchain_gradient.batch import (
+        GradientBatchClient,
+        GradientBatchError,
+        GradientBatchItemError,
+        GradientBatchJob,
+        GradientBatchTimeoutError,
+        asubmit_batch,
+        submit_batch,
+    )
     from langchain_gradient.tools.images import (
         GradientImageTool,
     )
@@ -153,6 +162,13 @@ _EXPORTS: dict[str, str] = {
     "FalJobTimeoutError": "langchain_gradient.tools.fal_jobs",
     "FalPollPolicy": "langchain_gradient.tools.fal_jobs",
     "GradientImageTool": "langchain_gradient.tools.images",
+    "GradientBatchClient": "langchain_gradient.batch",
+    "GradientBatchError": "langchain_gradient.batch",
+    "GradientBatchItemError": "langchain_gradient.batch",
+    "GradientBatchJob": "langchain_gradient.batch",
+    "GradientBatchTimeoutError": "langchain_gradient.batch",
+    "asubmit_batch": "langchain_gradient.batch",
+    "submit_batch": "langchain_gradient.batch",
 }
 
 __all__ = [
@@ -204,6 +220,13 @@ __all__ = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "GradientBatchClient",
+    "GradientBatchError",
+    "GradientBatchItemError",
+    "GradientBatchJob",
+    "GradientBatchTimeoutError",
+    "asubmit_batch",
+    "submit_batch",
 ]
 
 

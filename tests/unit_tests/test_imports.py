@@ -56,6 +56,13 @@ EXPECTED_ALL = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "GradientBatchClient",
+    "GradientBatchError",
+    "GradientBatchItemError",
+    "GradientBatchJob",
+    "GradientBatchTimeoutError",
+    "asubmit_batch",
+    "submit_batch",
 ]
 
 
