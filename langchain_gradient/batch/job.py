@@ -281,8 +281,13 @@ class GradientBatchJob:
 
     # -- results -----------------------------------------------------------------------
 
-    def iter_results(self) -> Iterator[tuple[int, AIMessage | Any | GradientBatchItemError]]:
-        """``(input index, result)`` pairs as they stream in, file order (not input order)."""
+    def iter_results(
+        self, *, raw: bool = False
+    ) -> Iterator[tuple[int, AIMessage | Any | GradientBatchItemError]]:
+        """``(input index, result)`` pairs as they stream in, file order (not input order).
+
+        ``raw=True`` yields each successful result line as the provider wrote it (a dict)
+        instead of building an ``AIMessage``: several times faster for huge jobs."""
         model_id = str(self._spec.chat_model.model_name)
         for record in self.refresh():
             if record["status"] not in TERMINAL:
@@ -299,14 +304,15 @@ class GradientBatchJob:
             for kind in ("output_file_url", "error_file_url"):
                 if urls.get(kind):
                     for line in self.client.iter_result_lines(urls[kind]):
-                        yield self._read(line, model_id)
+                        yield self._read(line, model_id, raw)
 
-    def results(self) -> list[AIMessage | Any | GradientBatchItemError]:
+    def results(self, *, raw: bool = False) -> list[AIMessage | Any | GradientBatchItemError]:
         """One result per input, in input order: the ``AIMessage`` (or parsed structured
-        output), or a :class:`GradientBatchItemError` where that input failed."""
-        total = self.request_counts()["total"] if self._records else 0
+        output), or a :class:`GradientBatchItemError` where that input failed.
+
+        ``raw=True``: the provider's result line (a dict) instead of an ``AIMessage``."""
         found: dict[int, Any] = {}
-        for index, value in self.iter_results():
+        for index, value in self.iter_results(raw=raw):
             found[index] = value
         total = max(self.request_counts()["total"], (max(found) + 1) if found else 0)
         warnings.warn(
@@ -320,7 +326,7 @@ class GradientBatchJob:
             for i in range(total)
         ]
 
-    def _read(self, line: dict[str, Any], model_id: str) -> tuple[int, Any]:
+    def _read(self, line: dict[str, Any], model_id: str, raw: bool) -> tuple[int, Any]:
         index = int(line["custom_id"])
         if "result" in line:  # Anthropic Message Batches
             result = line["result"]
@@ -332,6 +338,8 @@ class GradientBatchJob:
                     code=error.get("type") or result.get("type"),
                     body=result,
                 )
+            if raw:
+                return index, line
             return index, self._parse(index, message_from_anthropic(result["message"]))
         response = line.get("response")
         if line.get("error") or not response or response.get("status_code") != 200:
@@ -343,6 +351,8 @@ class GradientBatchJob:
                 code=error.get("code") or error.get("type"),
                 body=line,
             )
+        if raw:
+            return index, line
         return index, self._parse(index, message_from_openai(response["body"], model_id))
 
     def _parse(self, index: int, message: AIMessage) -> Any:

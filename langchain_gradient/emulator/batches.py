@@ -319,17 +319,8 @@ async def handle_create(request: web.Request) -> web.Response:
     store = _store_of(request)
     owner = _owner(request)
     existing = store.by_request_id.get((owner, request_id))
-    if existing is not None:
+    if existing is not None:  # the contract: a retry returns the existing job
         found = store.batches[existing].record
-        same = (found["input_file_id"], found["provider"], found.get("endpoint")) == (
-            file_id,
-            provider,
-            endpoint,
-        )
-        if not same:
-            raise EmulatorHTTPError(
-                409, f"request_id {request_id!r} was already used for a different batch."
-            )
         return json_response(found, status=201)
     stored = store.files.get(file_id)
     if stored is None or stored.owner != owner:

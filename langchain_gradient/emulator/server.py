@@ -22,8 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from langchain_gradient.emulator import control_plane, embeddings, images, jobs, responses
-from langchain_gradient.emulator import batches
+from langchain_gradient.emulator import batches, control_plane, embeddings, images, jobs, responses
 from langchain_gradient.emulator.chat import handle_chat
 from langchain_gradient.emulator.errors import EmulatorHTTPError, error_body
 from langchain_gradient.emulator.faults import Fault
