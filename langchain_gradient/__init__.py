@@ -39,6 +39,15 @@ if TYPE_CHECKING:
         ChatGradientAgent,
         GradientGuardrailError,
     )
+    from langchain_gradient.batch import (
+        GradientBatchClient,
+        GradientBatchError,
+        GradientBatchItemError,
+        GradientBatchJob,
+        GradientBatchTimeoutError,
+        asubmit_batch,
+        submit_batch,
+    )
     from langchain_gradient.callbacks import (
         GradientCostCallbackHandler,
         UnknownCostWarning,
@@ -183,6 +192,13 @@ _EXPORTS: dict[str, str] = {
     "GradientKnowledgeBaseRetriever": "langchain_gradient.retrievers",
     "ChatGradientAgent": "langchain_gradient.agents",
     "GradientGuardrailError": "langchain_gradient.agents",
+    "GradientBatchClient": "langchain_gradient.batch",
+    "GradientBatchError": "langchain_gradient.batch",
+    "GradientBatchItemError": "langchain_gradient.batch",
+    "GradientBatchJob": "langchain_gradient.batch",
+    "GradientBatchTimeoutError": "langchain_gradient.batch",
+    "asubmit_batch": "langchain_gradient.batch",
+    "submit_batch": "langchain_gradient.batch",
 }
 
 __all__ = [
@@ -203,6 +219,11 @@ __all__ = [
     "GradientAPIError",
     "GradientAuthenticationError",
     "GradientBadRequestError",
+    "GradientBatchClient",
+    "GradientBatchError",
+    "GradientBatchItemError",
+    "GradientBatchJob",
+    "GradientBatchTimeoutError",
     "GradientConnectionError",
     "GradientContextOverflowError",
     "GradientCostCallbackHandler",
@@ -238,6 +259,7 @@ __all__ = [
     "StaleCatalogWarning",
     "StaleFiguresWarning",
     "UnknownCostWarning",
+    "asubmit_batch",
     "estimate_cost",
     "get_gradient_callback",
     "ladder_viability",
@@ -245,6 +267,7 @@ __all__ = [
     "model_profile",
     "report_media_usage",
     "select_model",
+    "submit_batch",
 ]
 
 

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from langchain_gradient.emulator import (
     agents,
+    batches,
     control_plane,
     embeddings,
     gen_ai,
@@ -138,7 +139,8 @@ def gateway(handler: Handler) -> Handler:
         request[CONTEXT] = context
         rate_headers: dict[str, str] = {}
         try:
-            body = await read_json_body(request, state.config.max_body_bytes)
+            if not getattr(handler, "streams_body", False):
+                body = await read_json_body(request, state.config.max_body_bytes)
             if body is not None:
                 context.body = body
                 check_schemas(path, body)
@@ -266,6 +268,7 @@ def build_app(state: EmulatorState) -> web.Application:
         model_catalog,
         knowledge_bases,
         agents,
+        batches,
     ):
         module.add_routes(add)
     gen_ai.add_routes(add)

@@ -152,3 +152,6 @@ class EmulatorState:
             self.job_plans.clear()
             self.contract_violations.clear()
         self.rate_counters.clear()
+        batches = self.__dict__.pop("batches", None)  # emulator/batches.py's store
+        if batches is not None:
+            batches.clear()

@@ -30,6 +30,7 @@ from langchain_core.callbacks import (
 )
 from langchain_core.callbacks.manager import adispatch_custom_event, dispatch_custom_event
 
+from langchain_gradient._polling import write_to_graph_stream as _write_to_graph_stream
 from langchain_gradient.callbacks import GRADIENT_MEDIA_USAGE_EVENT
 
 FAL_STATUS_EVENT = "gradient_fal_status"
@@ -56,19 +57,6 @@ async def aemit_event(
         return
     await adispatch_custom_event(name, dict(data), config={"callbacks": run_manager.get_child()})
     _write_to_graph_stream(name, data)
-
-
-def _write_to_graph_stream(name: str, data: Mapping[str, Any]) -> None:
-    """``{"event": name, **data}`` to ``stream_mode="custom"``, if inside a LangGraph run."""
-    try:
-        from langgraph.config import get_stream_writer
-    except ImportError:  # LangGraph is optional
-        return
-    try:
-        writer = get_stream_writer()
-    except (RuntimeError, KeyError):  # not inside a graph
-        return
-    writer({"event": name, **data})
 
 
 def usage_event(

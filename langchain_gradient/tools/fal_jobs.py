@@ -37,19 +37,26 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import email.utils
-import inspect
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.tools import ToolException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientAPIError, GradientConnectionError, GradientError
+from langchain_gradient._polling import (
+    AGAIN,
+    Clock,
+    PollPolicy,
+    PollReply,
+    apoll,
+    poll,
+    retry_after_seconds,
+)
 
 QUEUED = "QUEUED"
 IN_PROGRESS = "IN_PROGRESS"
@@ -69,7 +76,6 @@ _STATUS_ALIASES = {
     "RUNNING": IN_PROGRESS,
     "PROCESSING": IN_PROGRESS,
 }
-_TRANSIENT_STATUS = {408, 409, 425, 429}
 _MISSING_ROUTE_STATUS = {404, 405}
 
 StatusCallback = Callable[["FalJob", float], object]
@@ -148,8 +154,9 @@ class FalJob:
         )
 
 
-class FalPollPolicy(BaseModel):
-    """How :class:`FalJobClient` polls: backoff schedule, jitter and limits.
+class FalPollPolicy(PollPolicy):
+    """How :class:`FalJobClient` polls: backoff schedule, jitter and limits (the package's
+    one poller, :mod:`langchain_gradient._polling`).
 
     The n-th wait is ``min(max_interval, initial_interval * multiplier**n)``, shortened
     by up to ``jitter`` (a fraction), and never shorter than a server's ``Retry-After``
@@ -161,26 +168,6 @@ class FalPollPolicy(BaseModel):
         >>> FalPollPolicy(timeout=60).delay(0, random=0.0)
         0.5
     """
-
-    model_config = ConfigDict(frozen=True)
-
-    initial_interval: float = Field(default=0.5, gt=0)
-    multiplier: float = Field(default=1.4, ge=1)
-    max_interval: float = Field(default=2.75, gt=0)
-    jitter: float = Field(default=0.05, ge=0, lt=1)
-    timeout: float = Field(default=600.0, gt=0)
-    """Seconds to wait for the job in one call before :class:`FalJobTimeoutError`."""
-    max_retry_after: float = Field(default=60.0, ge=0)
-    max_consecutive_errors: int = Field(default=10, ge=0)
-    """Transient poll failures in a row before :class:`FalJobPollingError`."""
-
-    def delay(self, attempt: int, *, random: float, retry_after: float | None = None) -> float:
-        """Seconds to wait before poll number ``attempt + 1`` (``random`` in [0, 1))."""
-        base = min(self.max_interval, self.initial_interval * self.multiplier**attempt)
-        wait = base * (1.0 - self.jitter * random)
-        if retry_after is not None and retry_after > 0:
-            wait = max(wait, min(retry_after, self.max_retry_after))
-        return wait
 
 
 class FalJobError(GradientError, ToolException):
@@ -266,32 +253,7 @@ class FalJobPollingError(FalJobError):
     """
 
 
-@dataclass(frozen=True)
-class _Get:
-    path: str
-
-
-@dataclass(frozen=True)
-class _Sleep:
-    seconds: float
-
-
-@dataclass(frozen=True)
-class _Report:
-    job: FalJob
-    elapsed: float
-
-
-_Step = _Get | _Sleep | _Report
-
-
-@dataclass(frozen=True)
-class _Reply:
-    """What a GET produced: a job, or the (translated) error, plus any Retry-After."""
-
-    job: FalJob | None = None
-    error: BaseException | None = None
-    retry_after: float | None = None
+_Reply = PollReply[FalJob]
 
 
 class FalJobClient(GradientConnection):
@@ -392,21 +354,15 @@ class FalJobClient(GradientConnection):
         Raises :class:`FalJobFailedError`, :class:`FalJobTimeoutError` or
         :class:`FalJobPollingError`.
         """
-        plan = self._wait_plan(request_id, timeout=timeout, first=first)
-        reply: _Reply | None = None
-        while True:
-            try:
-                step = plan.send(reply) if reply is not None else next(plan)
-            except StopIteration as done:
-                result: FalJob = done.value
-                return result
-            reply = _Reply()
-            if isinstance(step, _Get):
-                reply = self._fetch(step.path, request_id)
-            elif isinstance(step, _Sleep):
-                self.sleep(step.seconds)
-            elif on_status is not None:
-                on_status(step.job, step.elapsed)
+        result: FalJob = poll(
+            _FalTarget(self, request_id, first),
+            self.poll_policy,
+            clock=self._poll_clock,
+            timeout=timeout,
+            first=first,
+            on_progress=on_status,
+        )
+        return result
 
     async def await_for_job(
         self,
@@ -417,23 +373,15 @@ class FalJobClient(GradientConnection):
         first: FalJob | None = None,
     ) -> FalJob:
         """Async :meth:`wait_for_job`. Cancelling the task stops polling at once."""
-        plan = self._wait_plan(request_id, timeout=timeout, first=first)
-        reply: _Reply | None = None
-        while True:
-            try:
-                step = plan.send(reply) if reply is not None else next(plan)
-            except StopIteration as done:
-                result: FalJob = done.value
-                return result
-            reply = _Reply()
-            if isinstance(step, _Get):
-                reply = await self._afetch(step.path, request_id)
-            elif isinstance(step, _Sleep):
-                await self.async_sleep(step.seconds)
-            elif on_status is not None:
-                outcome = on_status(step.job, step.elapsed)
-                if inspect.isawaitable(outcome):
-                    await outcome
+        result: FalJob = await apoll(
+            _FalTarget(self, request_id, first),
+            self.poll_policy,
+            clock=self._poll_clock,
+            timeout=timeout,
+            first=first,
+            on_progress=on_status,
+        )
+        return result
 
     def run(
         self,
@@ -463,66 +411,14 @@ class FalJobClient(GradientConnection):
             job.request_id, timeout=timeout, on_status=on_status, first=job
         )
 
-    # -- the poll loop, once -----------------------------------------------------------
-
-    def _wait_plan(
-        self, request_id: str, *, timeout: float | None, first: FalJob | None
-    ) -> Generator[_Step, _Reply, FalJob]:
-        policy = self.poll_policy
-        start = self.clock()
-        deadline = start + (policy.timeout if timeout is None else timeout)
-        path = _status_path(request_id)
-        job = first
-        model_id = first.model_id if first is not None else None
-        last_status: str | None = None
-        attempt = errors = 0
-        fetch_now = first is None
-        while True:
-            retry_after: float | None = None
-            if fetch_now:
-                reply = yield _Get(path)
-                job, retry_after = reply.job, reply.retry_after
-                if reply.error is not None:
-                    if path != _result_path(request_id) and _is_missing_route(reply.error):
-                        path = _result_path(request_id)  # a deployment without /status
-                        continue
-                    if not _is_transient(reply.error):
-                        raise reply.error
-                    errors += 1
-                    if errors > policy.max_consecutive_errors:
-                        raise FalJobPollingError(
-                            f"Polling fal job {request_id} failed {errors} times in a row "
-                            f"({reply.error}). The job may still finish: resume with "
-                            f"wait_for_job({request_id!r}).",
-                            request_id=request_id,
-                            model_id=model_id,
-                        ) from reply.error
-                else:
-                    errors = 0
-            fetch_now = True
-            if job is not None:
-                model_id = job.model_id or model_id
-                if job.status != last_status:
-                    last_status = job.status
-                    yield _Report(job, self.clock() - start)
-                if job.is_failed:
-                    raise FalJobFailedError(job)
-                if job.is_completed:
-                    if job.output is None and path != _result_path(request_id):
-                        path = _result_path(request_id)  # /status may omit the output
-                        continue
-                    return job
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                raise FalJobTimeoutError(
-                    request_id=request_id,
-                    model_id=model_id,
-                    last_status=last_status,
-                    waited=self.clock() - start,
-                )
-            wait = policy.delay(attempt, random=self.random(), retry_after=retry_after)
-            attempt += 1
-            yield _Sleep(min(wait, remaining))
+    @property
+    def _poll_clock(self) -> Clock:
+        return Clock(
+            sleep=self.sleep,
+            async_sleep=self.async_sleep,
+            monotonic=self.clock,
+            random=self.random,
+        )
 
     # -- transport ---------------------------------------------------------------------
 
@@ -559,8 +455,66 @@ class FalJobClient(GradientConnection):
     def _raise_or_job(reply: _Reply) -> FalJob:
         if reply.error is not None:
             raise reply.error
-        assert reply.job is not None
-        return reply.job
+        assert reply.value is not None
+        return reply.value
+
+
+class _FalTarget:
+    """What polling a fal job means (the loop itself is :func:`langchain_gradient._polling.poll`).
+
+    Starts on ``/status``; falls back to the full record when the deployment has no
+    ``/status`` route or its status record lacks the output.
+    """
+
+    def __init__(self, client: FalJobClient, request_id: str, first: FalJob | None) -> None:
+        self.client = client
+        self.request_id = request_id
+        self.path = _status_path(request_id)
+        self.result_path = _result_path(request_id)
+        self.model_id = first.model_id if first is not None else None
+
+    def fetch(self) -> _Reply:
+        return self.client._fetch(self.path, self.request_id)
+
+    async def afetch(self) -> _Reply:
+        return await self.client._afetch(self.path, self.request_id)
+
+    def progress_key(self, job: FalJob) -> object:
+        self.model_id = job.model_id or self.model_id
+        return job.status
+
+    def settle(self, job: FalJob) -> Any:
+        if job.is_failed:
+            raise FalJobFailedError(job)
+        if not job.is_completed:
+            return None
+        if job.output is None and self.path != self.result_path:
+            self.path = self.result_path  # /status may omit the output
+            return AGAIN
+        return job
+
+    def recover(self, error: BaseException) -> bool:
+        if self.path != self.result_path and _is_missing_route(error):
+            self.path = self.result_path  # a deployment without /status
+            return True
+        return False
+
+    def polling_error(self, failures: int, error: BaseException) -> BaseException:
+        return FalJobPollingError(
+            f"Polling fal job {self.request_id} failed {failures} times in a row "
+            f"({error}). The job may still finish: resume with "
+            f"wait_for_job({self.request_id!r}).",
+            request_id=self.request_id,
+            model_id=self.model_id,
+        )
+
+    def timeout_error(self, last: FalJob | None, waited: float) -> BaseException:
+        return FalJobTimeoutError(
+            request_id=self.request_id,
+            model_id=self.model_id,
+            last_status=last.status if last is not None else None,
+            waited=waited,
+        )
 
 
 def _status_path(request_id: str) -> str:
@@ -628,7 +582,7 @@ def _reply_from_http(response: Any, request_id: str) -> _Reply:
     retry_after = retry_after_seconds(response.headers)
     try:
         return _Reply(
-            job=FalJob.from_response(response.json(), request_id=request_id),
+            value=FalJob.from_response(response.json(), request_id=request_id),
             retry_after=retry_after,
         )
     except ValueError as exc:  # also JSON decode errors; e.g. a proxy's HTML page
@@ -639,38 +593,6 @@ def _reply_from_http(response: Any, request_id: str) -> _Reply:
             ),
             retry_after=retry_after,
         )
-
-
-def retry_after_seconds(headers: Any) -> float | None:
-    """Seconds from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date)."""
-    if headers is None:
-        return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, GradientConnectionError):
-        return True
-    if isinstance(exc, GradientAPIError) and exc.status_code is not None:
-        return exc.status_code in _TRANSIENT_STATUS or exc.status_code >= 500
-    return False
 
 
 def _is_missing_route(exc: BaseException) -> bool:

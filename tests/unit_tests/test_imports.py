@@ -68,6 +68,13 @@ EXPECTED_ALL = [
     "GradientKnowledgeBaseRetriever",
     "ChatGradientAgent",
     "GradientGuardrailError",
+    "GradientBatchClient",
+    "GradientBatchError",
+    "GradientBatchItemError",
+    "GradientBatchJob",
+    "GradientBatchTimeoutError",
+    "asubmit_batch",
+    "submit_batch",
 ]
 
 
