@@ -34,7 +34,6 @@ from pydantic import (
 
 from langchain_gradient._client import ClientConfig, get_async_client, get_sync_client
 from langchain_gradient._connection import (
-    _redact_secret,
     raise_documented_error,
     reload_secret,
     without_secret,
@@ -48,6 +47,7 @@ from langchain_gradient._errors import (
     translate_error,
 )
 from langchain_gradient._kb_filters import KnowledgeBaseFilters, coerce_filters
+from langchain_gradient._secrets import scrub_exception_chain
 from langchain_gradient._settings import http_origin, resolve_do_token
 
 if TYPE_CHECKING:
@@ -283,7 +283,9 @@ class GradientKnowledgeBaseRetriever(BaseRetriever):
         if isinstance(translated, GradientAPIError):
             translated = self._explain(translated)
         if self.api_token is not None:
-            _redact_secret(translated, self.api_token.get_secret_value())
+            secret = self.api_token.get_secret_value()
+            scrub_exception_chain(exc, secret)
+            scrub_exception_chain(translated, secret)
         raise translated from exc
 
     def _explain(self, error: GradientAPIError) -> GradientAPIError:
