@@ -153,7 +153,11 @@ def pricing(session: Session, query: str | None, no_cache: bool, pricing_url: st
         records = [(info, price_record(info)) for info in rows]
         tokens = [(i, r) for i, r in records if _token_priced(i)]
         media = [(i, r) for i, r in records if not _token_priced(i)]
-        dated = ["date", Column("age", drop=1), Column("source", kind="elide", drop=2)]
+        dated: list[str | Column] = [
+            "date",
+            Column("age", drop=1),
+            Column("source", kind="elide", drop=2),
+        ]
 
         def when(record: dict[str, Any]) -> list[Any]:
             age = record["age_days"]
