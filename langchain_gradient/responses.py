@@ -33,6 +33,7 @@ from pydantic import ConfigDict, Field, model_validator
 from langchain_gradient._chat_base import GradientChatModelBase
 from langchain_gradient._chat_params import move_unknown_to_model_kwargs
 from langchain_gradient._errors import GradientAPIError, GradientError, error_message_from_body
+from langchain_gradient._misplaced_args import refuse_misplaced
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,
@@ -133,6 +134,8 @@ class GradientResponses(GradientChatModelBase):
     instructions: str | None = None
     """System instructions sent with every call, before any leading system messages."""
     metadata: dict[str, str] | None = None
+    """LangChain's tracing metadata, never sent to the service; request metadata goes
+    in ``extra_body={"metadata": {...}}``."""
     parallel_tool_calls: bool | None = None
     prompt_cache_retention: str | None = None
     """Prompt cache retention for models that support it, e.g. ``"24h"``."""
@@ -154,6 +157,7 @@ class GradientResponses(GradientChatModelBase):
     def _accept_unknown(cls, values: Any) -> Any:
         if not isinstance(values, dict):
             return values
+        refuse_misplaced(values, cls.__name__)
         fields = get_pydantic_field_names(cls)
         return move_unknown_to_model_kwargs(dict(values), fields, owner=cls.__name__)
 
@@ -173,7 +177,6 @@ class GradientResponses(GradientChatModelBase):
             "top_p": self.top_p,
             "reasoning": self.reasoning,
             "store": self.store,
-            "metadata": self.metadata,
             "parallel_tool_calls": self.parallel_tool_calls,
             "prompt_cache_retention": self.prompt_cache_retention,
         }
