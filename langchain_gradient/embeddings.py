@@ -17,6 +17,7 @@ from pydantic import Field
 
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientAPIError, error_message_from_body
+from langchain_gradient.callbacks import report_embeddings_usage
 
 if TYPE_CHECKING:
     from openai.types import CreateEmbeddingResponse
@@ -118,6 +119,7 @@ class GradientEmbeddings(GradientConnection, Embeddings):
             response = self.root_client.embeddings.create(**self._request(batch))
         except Exception as exc:
             raise self._gradient_error(exc) from exc
+        report_embeddings_usage(self.model, response.usage)
         return _vectors_in_input_order(response, len(batch), self.model)
 
     async def _aembed_batch(self, batch: list[str]) -> list[list[float]]:
@@ -125,6 +127,7 @@ class GradientEmbeddings(GradientConnection, Embeddings):
             response = await self.root_async_client.embeddings.create(**self._request(batch))
         except Exception as exc:
             raise self._gradient_error(exc) from exc
+        report_embeddings_usage(self.model, response.usage)
         return _vectors_in_input_order(response, len(batch), self.model)
 
 
