@@ -93,14 +93,14 @@ def test_process_scope_counts_plain_worker_threads_and_tasks_exactly() -> None:
     async def tasks() -> None:
         await asyncio.gather(*(llm.ainvoke("t") for _ in range(100)))
 
-    with get_gradient_callback(scope="process") as cb:
-        with ThreadPoolExecutor(max_workers=16) as pool:  # no context copied
-            futures = [pool.submit(llm.invoke, "p") for _ in range(100)]
-            runner = threading.Thread(target=asyncio.run, args=(tasks(),))
-            runner.start()
-            for future in futures:
-                future.result()
-            runner.join()
+    # a plain pool: no context copied into its threads
+    with get_gradient_callback(scope="process") as cb, ThreadPoolExecutor(16) as pool:
+        futures = [pool.submit(llm.invoke, "p") for _ in range(100)]
+        runner = threading.Thread(target=asyncio.run, args=(tasks(),))
+        runner.start()
+        for future in futures:
+            future.result()
+        runner.join()
     assert cb.per_model[LLAMA].requests == 200
     assert cb.total_cost == pytest.approx(200 * LLAMA_COST)
     with ThreadPoolExecutor(max_workers=2) as pool:  # after the block: not counted
