@@ -5,14 +5,34 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip
+# uv installs in seconds; the Makefile fetches it into .tools itself and falls back to pip.
+UV     := .tools/bin/uv
 
-.PHONY: install test test-unit test-integration test-replay test-live record-emulator lint format typecheck demo bench clean
+.PHONY: test-min install test test-unit test-integration test-replay test-live record-emulator lint format typecheck demo bench clean
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c constraints.txt -e ".[all,test,lint,bench,ray]"
+	@echo "==> [1/3] Fetching the uv installer into .tools (pip is the fallback)"
+	@[ -x $(UV) ] || $(PYTHON) -m pip install --disable-pip-version-check -q --target .tools uv \
+		|| echo "    uv could not be installed; using pip (slower)"
+	@if [ -x $(UV) ] && echo "==> [2/3] Creating $(VENV)" \
+		&& $(UV) venv -q --allow-existing --python $(PYTHON) $(VENV) \
+		&& echo "==> [3/3] Installing langchain-gradient with its extras" \
+		&& $(UV) pip install --python $(BIN)/python -c constraints.txt -e ".[all,test,lint,bench,ray]"; then \
+		:; \
+	else \
+		echo "==> [2/3] Creating $(VENV) (pip)" && $(PYTHON) -m venv $(VENV) && \
+		echo "==> [3/3] Installing langchain-gradient with its extras (pip)" && \
+		$(PIP) install --progress-bar on -c constraints.txt -e ".[all,test,lint,bench,ray]"; \
+	fi
 	touch $(STAMP)
+
+# CI's second run: the lowest versions we declare (constraints-min.txt), unit tests only,
+# in a separate venv so the main one keeps the latest versions.
+MIN_VENV := .venv-min
+test-min: $(STAMP)
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(MIN_VENV)
+	$(UV) pip install -q --python $(MIN_VENV)/bin/python -c constraints-min.txt -e ".[all,test]"
+	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider tests
 
 install: $(STAMP)
 
@@ -60,4 +80,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) .tools .mypy_cache .ruff_cache .pytest_cache

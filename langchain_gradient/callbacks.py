@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
@@ -51,6 +51,7 @@ __all__ = [
     "ModelUsageTotals",
     "UnknownCostWarning",
     "get_gradient_callback",
+    "report_embeddings_usage",
     "report_media_usage",
 ]
 
@@ -166,29 +167,61 @@ class GradientCostCallbackHandler(BaseCallbackHandler):
             return all(t.cost_known for t in self._totals.values())
 
     @property
+    def total_cost(self) -> float:
+        """``get_openai_callback()``'s name: USD of the priced calls (see :attr:`cost_partial`)."""
+        return self.total_cost_usd
+
+    @property
+    def cost_partial(self) -> bool:
+        """True when some call had no price: then :attr:`total_cost` is a lower bound and
+        :attr:`unpriced_models` names the models. Never a silent zero."""
+        return not self.cost_known
+
+    @property
+    def unpriced_models(self) -> list[str]:
+        """Models with at least one call whose cost is unknown, sorted."""
+        with self._lock:
+            return sorted(model for model, t in self._totals.items() if not t.cost_known)
+
+    @property
     def successful_requests(self) -> int:
         return int(self._sum("requests"))
 
     @property
     def prompt_tokens(self) -> int:
+        """Input tokens, cache reads and writes included (as ``get_openai_callback()``)."""
         return int(self._sum("input_tokens"))
 
     @property
+    def prompt_tokens_cached(self) -> int:
+        """Input tokens read from the prompt cache (part of :attr:`prompt_tokens`)."""
+        return int(self._sum("cache_read_tokens"))
+
+    @property
     def completion_tokens(self) -> int:
+        """Output tokens, reasoning included."""
         return int(self._sum("output_tokens"))
+
+    @property
+    def reasoning_tokens(self) -> int:
+        """Reasoning tokens (part of :attr:`completion_tokens`)."""
+        return int(self._sum("reasoning_tokens"))
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
     def __repr__(self) -> str:
-        known = "" if self.cost_known else " (some costs unknown)"
+        unpriced = self.unpriced_models
+        partial = f" (partial: no price for {', '.join(unpriced)})" if unpriced else ""
         return (
             f"Tokens Used: {self.total_tokens}\n"
             f"\tPrompt Tokens: {self.prompt_tokens}\n"
+            f"\t\tPrompt Tokens Cached: {self.prompt_tokens_cached}\n"
             f"\tCompletion Tokens: {self.completion_tokens}\n"
+            f"\t\tReasoning Tokens: {self.reasoning_tokens}\n"
             f"Successful Requests: {self.successful_requests}\n"
-            f"Total Cost (USD): ${self.total_cost_usd:.6f}{known}"
+            f"Total Cost (USD): ${self.total_cost_usd:.6f}{partial}"
         )
 
     # ------------------------------------------------------------ recording
@@ -294,15 +327,64 @@ _current: ContextVar[GradientCostCallbackHandler | None] = ContextVar(
 register_configure_hook(_current, inheritable=True)
 
 
+class _ProcessFanout(GradientCostCallbackHandler):
+    """Forwards every event to the open ``scope="process"`` trackers, from any thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[GradientCostCallbackHandler] = []
+        self.open_lock = threading.Lock()
+
+    def targets(self) -> list[GradientCostCallbackHandler]:
+        with self.open_lock:
+            return list(self.open)
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        for handler in self.targets():
+            handler.on_llm_end(response, **kwargs)
+
+    def on_custom_event(self, name: str, data: Any, *, run_id: UUID, **kwargs: Any) -> None:
+        for handler in self.targets():
+            handler.on_custom_event(name, data, run_id=run_id, **kwargs)
+
+
+_process = _ProcessFanout()
+
+
+class _ProcessScopeVar:
+    """What langchain-core's configure hook reads (``.get()``), process-wide, not per context."""
+
+    def get(self) -> GradientCostCallbackHandler | None:
+        return _process if _process.open else None
+
+
+register_configure_hook(_ProcessScopeVar(), inheritable=True)  # type: ignore[arg-type]
+
+
+def _active_handlers() -> list[GradientCostCallbackHandler]:
+    here = _current.get()
+    handlers = [here] if here is not None else []
+    return handlers + [h for h in _process.targets() if h is not here]
+
+
 @contextmanager
 def get_gradient_callback(
     catalog: ModelCatalog | None = None,
+    *,
+    scope: Literal["context", "process"] = "context",
 ) -> Iterator[GradientCostCallbackHandler]:
     """Track tokens and USD per model for every Gradient call inside the ``with`` block.
 
     Args:
         catalog: the prices to use; default the bundled snapshot (pass
             ``ModelCatalog.load(live=True)`` for live prices).
+        scope: ``"context"`` (default, like ``get_openai_callback()``): calls made in
+            this thread and whatever inherits its context (asyncio tasks, LangChain's
+            ``batch``/``abatch`` and parallel branches, LangGraph nodes, and threads you
+            start with ``contextvars.copy_context().run`` or langchain-core's
+            ``ContextThreadPoolExecutor``). ``"process"``: every Gradient call in the
+            process while the block is open, from any thread, including a plain
+            ``ThreadPoolExecutor`` (calls from unrelated threads count too).
 
     Example:
         >>> with get_gradient_callback() as cb:  # doctest: +SKIP
@@ -310,6 +392,17 @@ def get_gradient_callback(
         >>> cb.total_cost_usd  # doctest: +SKIP
     """
     handler = GradientCostCallbackHandler(catalog=catalog)
+    if scope == "process":
+        with _process.open_lock:
+            _process.open.append(handler)
+        try:
+            yield handler
+        finally:
+            with _process.open_lock:
+                _process.open.remove(handler)
+        return
+    if scope != "context":
+        raise ValueError(f"scope must be 'context' or 'process', not {scope!r}.")
     token = _current.set(handler)
     try:
         yield handler
@@ -330,7 +423,29 @@ def report_media_usage(
         >>> round(cb.total_cost_usd, 6)
         0.0022
     """
-    handler = _current.get()
-    if handler is None:
-        return None
-    return handler.add_media_usage(model, usage=usage, **units)
+    estimate = None
+    for handler in _active_handlers():
+        estimate = handler.add_media_usage(model, usage=usage, **units)
+    return estimate
+
+
+def report_embeddings_usage(model: str, usage: Any) -> None:
+    """Count one embeddings request in the active trackers (embeddings have no LangChain
+    callbacks, so :class:`~langchain_gradient.GradientEmbeddings` calls this hook).
+
+    ``usage`` is the response's usage (``prompt_tokens``, ``total_tokens``), a mapping
+    or the SDK object.
+
+    Example:
+        >>> with get_gradient_callback() as cb:
+        ...     report_embeddings_usage("bge-m3", {"prompt_tokens": 10, "total_tokens": 10})
+        >>> cb.prompt_tokens, cb.successful_requests
+        (10, 1)
+    """
+    handlers = _active_handlers()
+    if not handlers:
+        return
+    if usage is not None and not isinstance(usage, Mapping):
+        usage = usage.model_dump() if hasattr(usage, "model_dump") else dict(vars(usage))
+    for handler in handlers:
+        handler.add_usage(model, usage)

@@ -45,6 +45,7 @@ from langchain_gradient._messages import (
     check_encodable,
     to_chat_messages,
 )
+from langchain_gradient._misplaced_args import refuse_misplaced
 from langchain_gradient._prompt_cache import PromptCacheTTL, mark_cache_breakpoints
 from langchain_gradient._ratelimit import add_rate_limits, parse_rate_limits
 from langchain_gradient._tool_binding import chat_tool_choice, tool_names
@@ -96,8 +97,8 @@ class ChatGradient(GradientChatModelBase):
     ``api_key``). Native sync and async invoke, stream and batch; tool calling;
     structured output; reasoning content; prompt caching; Gradient cache usage.
 
-    ``metadata`` (LangChain's tracing metadata) is also sent as the request's
-    ``metadata``, as DigitalOcean's 1.0.0 did; keep it to <= 16 string pairs.
+    ``metadata`` is LangChain's tracing metadata and is never sent to the service; to
+    send request metadata, say so: ``extra_body={"metadata": {"team": "search"}}``.
 
     Example:
         >>> from langchain_gradient import ChatGradient
@@ -154,18 +155,19 @@ class ChatGradient(GradientChatModelBase):
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Other request fields, sent with every request."""
     enable_rate_limiting: bool = False
-    """DigitalOcean 1.0.0 argument: throttle calls client-side to
-    ``max_requests_per_minute`` (a langchain-core ``InMemoryRateLimiter``)."""
+    """Throttle calls client-side to ``max_requests_per_minute`` (a langchain-core
+    ``InMemoryRateLimiter``; same as passing ``rate_limiter=``). Not a 1.0.0 argument."""
     max_requests_per_minute: int | None = None
     retry_config: Any | None = Field(default=None, exclude=True)
-    """DigitalOcean 1.0.0 argument: only its ``max_retries`` is used; backoff and
-    ``Retry-After`` handling are the ``openai`` SDK's."""
+    """Only its ``max_retries`` is used; backoff and ``Retry-After`` handling are the
+    ``openai`` SDK's. Not a 1.0.0 argument (no release of 1.0.0 had it)."""
 
     @model_validator(mode="before")
     @classmethod
     def _accept_unknown_and_legacy(cls, values: Any) -> Any:
         if not isinstance(values, dict):
             return values
+        refuse_misplaced(values, "ChatGradient")
         values = move_unknown_to_model_kwargs(dict(values), get_pydantic_field_names(cls))
         retry = values.get("retry_config")
         if retry is not None and "max_retries" not in values:
@@ -217,7 +219,6 @@ class ChatGradient(GradientChatModelBase):
             "reasoning_effort": self.reasoning_effort,
             "reasoning": self.reasoning,
             "prompt_cache_retention": self.prompt_cache_retention,
-            "metadata": self.metadata,
             "user": self.user,
         }
         return {k: v for k, v in params.items() if v is not None} | self.model_kwargs

@@ -30,6 +30,7 @@ from pydantic import Field, field_validator, model_validator
 from langchain_gradient._chat_params import chat_request
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientAPIError, error_message_from_body
+from langchain_gradient.callbacks import report_embeddings_usage
 
 DEFAULT_EMBEDDING_MODEL = "qwen3-embedding-0.6b"
 MAX_INPUTS_PER_REQUEST = 2048
@@ -173,7 +174,9 @@ class GradientEmbeddings(GradientConnection, Embeddings):
             body = response.json()
         except Exception as exc:
             raise self._gradient_error(exc) from exc
-        return vectors_from_body(body, len(batch), self.model)
+        vectors = vectors_from_body(body, len(batch), self.model)
+        report_embeddings_usage(self.model, body.get("usage") if isinstance(body, dict) else None)
+        return vectors
 
     async def _aembed_batch(self, batch: list[str]) -> list[list[float]]:
         try:
@@ -181,7 +184,9 @@ class GradientEmbeddings(GradientConnection, Embeddings):
             body = response.json()
         except Exception as exc:
             raise self._gradient_error(exc) from exc
-        return vectors_from_body(body, len(batch), self.model)
+        vectors = vectors_from_body(body, len(batch), self.model)
+        report_embeddings_usage(self.model, body.get("usage") if isinstance(body, dict) else None)
+        return vectors
 
 
 def _embedding_model_ids() -> list[str]:

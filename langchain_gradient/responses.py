@@ -40,6 +40,7 @@ from langchain_gradient._errors import (
 )
 from langchain_gradient._messages import check_encodable
 from langchain_gradient._ratelimit import add_rate_limits, observe_rate_limits, parse_rate_limits
+from langchain_gradient._misplaced_args import refuse_misplaced
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,
@@ -140,6 +141,8 @@ class GradientResponses(GradientChatModelBase):
     instructions: str | None = None
     """System instructions sent with every call, before any leading system messages."""
     metadata: dict[str, str] | None = None
+    """LangChain's tracing metadata, never sent to the service; request metadata goes
+    in ``extra_body={"metadata": {...}}``."""
     parallel_tool_calls: bool | None = None
     prompt_cache_retention: str | None = None
     """Prompt cache retention for models that support it, e.g. ``"24h"``."""
@@ -161,6 +164,7 @@ class GradientResponses(GradientChatModelBase):
     def _accept_unknown(cls, values: Any) -> Any:
         if not isinstance(values, dict):
             return values
+        refuse_misplaced(values, cls.__name__)
         fields = get_pydantic_field_names(cls)
         return move_unknown_to_model_kwargs(dict(values), fields, owner=cls.__name__)
 
@@ -180,7 +184,6 @@ class GradientResponses(GradientChatModelBase):
             "top_p": self.top_p,
             "reasoning": self.reasoning,
             "store": self.store,
-            "metadata": self.metadata,
             "parallel_tool_calls": self.parallel_tool_calls,
             "prompt_cache_retention": self.prompt_cache_retention,
         }

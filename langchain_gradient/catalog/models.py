@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 ModelKind = Literal[
     "chat",
@@ -29,6 +29,37 @@ ModelKind = Literal[
 """What a model does; decides which class or tool calls it."""
 
 ModelStatus = Literal["active", "preview", "deprecated", "retired", "unknown"]
+
+
+_REPR_SKIP = frozenset({"sources", "conflicts", "aliases", "endpoints"})
+"""Audit trails: in ``vars()`` and ``dataclasses.asdict``, not in what ``print`` shows."""
+
+
+def short_repr(obj: Any) -> str:
+    """``Name(field=value, ...)`` with only the fields that differ from their default,
+    booleans that are true shown by name, and audit trails left out.
+
+    Example:
+        >>> Capabilities(tools=True, vision=True)
+        Capabilities(tools, vision)
+    """
+    from dataclasses import MISSING, fields
+
+    parts = []
+    for f in fields(obj):
+        if f.name in _REPR_SKIP:
+            continue
+        value = getattr(obj, f.name)
+        if f.default is not MISSING:
+            default = f.default
+        elif f.default_factory is not MISSING:
+            default = f.default_factory()
+        else:
+            default = MISSING
+        if value == default and default is not MISSING:
+            continue
+        parts.append(f.name if value is True else f"{f.name}={value!r}")
+    return f"{type(obj).__name__}({', '.join(parts)})"
 
 
 @dataclass(frozen=True)
@@ -50,6 +81,8 @@ class Pricing:
         >>> Pricing(input_per_1m=0.65, output_per_1m=0.65).has_token_prices
         True
     """
+
+    __repr__ = short_repr
 
     input_per_1m: float | None = None
     output_per_1m: float | None = None
@@ -76,6 +109,8 @@ class Capabilities:
         True
     """
 
+    __repr__ = short_repr
+
     tools: bool = False
     tool_choice: bool = False
     structured_output: bool = False
@@ -96,6 +131,8 @@ class ModelInfo:
         >>> info.pricing.has_token_prices
         True
     """
+
+    __repr__ = short_repr
 
     id: str
     kind: ModelKind

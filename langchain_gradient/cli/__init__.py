@@ -21,7 +21,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import click
+from langchain_gradient._extras import exit_without_extra
+
+try:
+    import click
+    import rich  # noqa: F401  (every command prints through it)
+except ModuleNotFoundError:  # without the [cli] extra: one line naming the fix, exit 1
+    exit_without_extra("cli", "The langchain-gradient command", "click", "rich")
+    raise
 
 from langchain_gradient.cli._session import Session, current_session
 

@@ -19,7 +19,8 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import IO, Any, Literal
 
 from langchain_gradient._settings import KEY_ENV_VARS
 
@@ -104,6 +105,87 @@ class RedactingStream:
         return str(getattr(self._target, "encoding", None) or "utf-8")
 
 
+@dataclass(frozen=True)
+class Column:
+    """How a table column behaves when the terminal is narrow.
+
+    ``kind``: ``"key"`` (ids, dates, prices, counts) never wraps and is never cut;
+    ``"text"`` wraps between words (a word is never split); ``"elide"`` is cut with
+    an ellipsis, only for values the command's ``--json`` form gives in full.
+    ``drop``: when even the narrowest layout does not fit, columns with the highest
+    ``drop`` rank are hidden first (0 = always shown); the caption names them.
+
+    Example:
+        >>> Column("source", kind="elide", drop=1).kind
+        'elide'
+    """
+
+    name: str
+    kind: Literal["key", "text", "elide"] = "key"
+    drop: int = 0
+
+
+_GAP = 2  # characters between two columns (one space of padding, one separator)
+_ELIDE_MIN = 8
+
+
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def plan_columns(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
+) -> tuple[list[int], list[int]]:
+    """Pick the columns to show and their widths for a terminal ``width`` wide.
+
+    Returns ``(shown column indexes, widths)``. ``key`` columns keep their natural
+    width; ``text`` columns shrink down to their longest word, ``elide`` columns
+    down to a few characters; then the highest ``drop`` ranks are hidden.
+
+    Example:
+        >>> plan_columns([Column("id"), Column("note", kind="text")],
+        ...              [["abc", "one two three"]], 12)
+        ([0, 1], [3, 7])
+    """
+    from rich.cells import cell_len
+
+    natural = [
+        max([cell_len(c.name), *(cell_len(row[i]) for row in rows)]) for i, c in enumerate(columns)
+    ]
+    least = []
+    for i, c in enumerate(columns):
+        if c.kind == "text":
+            words = [_longest_word(c.name), *(_longest_word(row[i]) for row in rows)]
+            least.append(min(natural[i], max(words)))
+        elif c.kind == "elide":
+            least.append(min(natural[i], max(cell_len(c.name), _ELIDE_MIN)))
+        else:
+            least.append(natural[i])
+    shown = list(range(len(columns)))
+
+    def total(widths: Callable[[int], int]) -> int:
+        return sum(widths(i) for i in shown) + _GAP * (len(shown) - 1)
+
+    while total(lambda i: least[i]) > width:
+        droppable = [i for i in shown if columns[i].drop > 0]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].drop, i)))
+    widths = {i: natural[i] for i in shown}
+    excess = total(lambda i: widths[i]) - width
+    for kind in ("text", "elide"):
+        while excess > 0:
+            candidates = [i for i in shown if columns[i].kind == kind and widths[i] > least[i]]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
+    return shown, [widths[i] for i in shown]
+
+
 class Output:
     """The writer handed to every command (through the click context).
 
@@ -131,7 +213,8 @@ class Output:
             interactive = target.isatty()
             self._consoles[stream] = Console(
                 file=target,  # type: ignore[arg-type]
-                width=None if interactive else 160,
+                # None: the terminal's width, else COLUMNS, else 80 (Rich's rule)
+                width=None,
                 highlight=False,
                 soft_wrap=False,
                 force_terminal=interactive or None,
@@ -176,21 +259,58 @@ class Output:
 
     def table(
         self,
-        columns: Sequence[str],
+        columns: Sequence[str | Column],
         rows: Iterable[Sequence[object]],
         *,
         title: str | None = None,
         caption: str | None = None,
     ) -> None:
-        """A Rich table on stdout; ``None`` cells print as ``-``."""
+        """A Rich table on stdout that fits the terminal; ``None`` cells print as ``-``.
+
+        A plain string column is a ``key`` column (never wrapped, never cut); see
+        :class:`Column` for wrapping and elided columns. Hidden columns are named in
+        the caption.
+        """
+        from rich import box
         from rich.table import Table
 
-        table = Table(title=title, caption=caption, title_justify="left")
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*("-" if cell is None else str(cell) for cell in row))
-        self.console().print(table)
+        specs = [c if isinstance(c, Column) else Column(c) for c in columns]
+        cells = [["-" if cell is None else str(cell) for cell in row] for row in rows]
+        console = self.console()
+        shown, widths = plan_columns(specs, cells, console.width)
+        hidden = [c.name for i, c in enumerate(specs) if i not in shown]
+        if hidden:
+            note = f"Hidden at {console.width} columns: {', '.join(hidden)} (see --json)."
+            caption = f"{caption} {note}" if caption else note
+        table = Table(
+            title=title,
+            caption=caption,
+            title_justify="left",
+            caption_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1, 0, 0),
+        )
+        for index, width in zip(shown, widths, strict=True):
+            spec = specs[index]
+            table.add_column(
+                spec.name,
+                width=width,
+                no_wrap=spec.kind != "text",
+                # only reached when even key columns cannot fit: cut visibly, never split
+                overflow="ellipsis",
+            )
+        for row in cells:
+            table.add_row(*(row[i] for i in shown))
+        console.print(table)
+
+    def copyable(self, lines: Iterable[str]) -> None:
+        """Lines a person pastes into a shell, on stderr, never wrapped or re-flowed."""
+        if not self.json_mode:
+            for line in lines:
+                self._stderr.write(line + "\n")
+            self._stderr.flush()
 
     def media_result(self, result: Mapping[str, Any], *, title: str, detail: str) -> None:
         """Generated files: ``result`` as JSON, or a table of ``result["files"]`` (path
@@ -199,10 +319,10 @@ class Output:
         def render() -> None:
             files = result.get("files") or []
             self.table(
-                ["file", detail, "type", "bytes"],
+                ["file", Column(detail, drop=3), Column("type", drop=2), Column("bytes", drop=1)],
                 (
                     [
-                        f.get("path") or f.get("url"),
+                        _short_path(f.get("path")) or f.get("url"),
                         f.get(detail),
                         f.get("mime_type"),
                         f.get("size_bytes"),
@@ -253,6 +373,17 @@ class Output:
         if not self.debug:
             self._stderr.write("(run with --debug for the traceback)\n")
         self._stderr.flush()
+
+
+def _short_path(path: str | None) -> str | None:
+    """``path`` relative to the working directory when it lies under it (fits a table)."""
+    if not path:
+        return None
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative
 
 
 def describe_error(exc: BaseException) -> str:

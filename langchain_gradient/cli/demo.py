@@ -32,7 +32,7 @@ import click
 from pydantic import BaseModel, Field
 
 from langchain_gradient.cli._cost import track_cost
-from langchain_gradient.cli._output import Output, format_usd
+from langchain_gradient.cli._output import Column, Output, format_usd
 from langchain_gradient.cli._session import Session, gradient_command
 
 DEMO_MODEL = "llama3.3-70b-instruct"
@@ -321,7 +321,15 @@ def render_costs(out: Output, handler: Any) -> list[dict[str, Any]]:
     out.heading("Cost")
     if not out.json_mode:
         out.table(
-            ["model", "requests", "input tok", "output tok", "cached", "media", "cost"],
+            [
+                "model",
+                "calls",
+                "input",
+                "output",
+                "cached",
+                Column("media", kind="text"),
+                "cost",
+            ],
             (
                 [
                     r["model"],
@@ -334,7 +342,7 @@ def render_costs(out: Output, handler: Any) -> list[dict[str, Any]]:
                 ]
                 for r in rows
             ),
-            title="What this demo cost (get_gradient_callback)",
+            title="What this demo cost (get_gradient_callback), tokens and USD",
             caption=f"total {total}; prices from the bundled catalog",
         )
     return rows

@@ -20,6 +20,25 @@ import click
 from langchain_gradient.cli._session import Session, gradient_command
 
 
+def setup_lines(base_url: str, key: str) -> list[str]:
+    """Shell lines that point clients at the emulator, one ``export`` each.
+
+    Example:
+        >>> setup_lines("http://127.0.0.1:8080/v1", "emulator-key")[1]
+        'export MODEL_ACCESS_KEY=emulator-key'
+    """
+    import shlex
+
+    origin = base_url.removesuffix("/v1")
+    pairs = (
+        ("INFERENCE_ENDPOINT", base_url),
+        ("MODEL_ACCESS_KEY", key),
+        ("DIGITALOCEAN_API_BASE", origin),
+        ("DIGITALOCEAN_TOKEN", "emulator-control-token"),
+    )
+    return [f"export {name}={shlex.quote(value)}" for name, value in pairs]
+
+
 @click.command()
 @click.option(
     "--port",
@@ -98,16 +117,16 @@ def emulator(
         }
         # One line either way, so a script can read it before the server stops.
         out.line(json.dumps(info) if out.json_mode else base_url)
-        out.progress(
-            f"Gradient emulator listening on {base_url} (Ctrl-C stops it).\n"
-            f"  export INFERENCE_ENDPOINT={base_url} MODEL_ACCESS_KEY={key}\n"
-            f"  export DIGITALOCEAN_API_BASE={origin} DIGITALOCEAN_TOKEN=emulator-control-token"
-        )
+        out.progress(f"Gradient emulator listening on {base_url} (Ctrl-C stops it). In a shell:")
+        # One export per line, never wrapped: each line pastes as a whole command.
+        out.copyable(setup_lines(base_url, key))
         if bases:
-            out.progress(
-                f"  knowledge bases {', '.join(sorted(bases))} (their names are their ids):\n"
-                f"  export GRADIENT_KBASS_ENDPOINT={origin} "
-                "DIGITALOCEAN_API_TOKEN=emulator-control-token"
+            out.progress(f"Knowledge bases {', '.join(sorted(bases))} (their names are their ids):")
+            out.copyable(
+                [
+                    f"export GRADIENT_KBASS_ENDPOINT={origin}",
+                    "export DIGITALOCEAN_API_TOKEN=emulator-control-token",
+                ]
             )
         out.flush()
 

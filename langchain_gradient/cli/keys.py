@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from langchain_gradient.cli._keys_api import ModelKeysClient, resolve_token, without_secret
-from langchain_gradient.cli._output import Output
+from langchain_gradient.cli._output import Column, Output
 from langchain_gradient.cli._session import Session, gradient_command
 
 _COLUMNS = ("uuid", "name", "created_at", "created_by")
@@ -89,7 +89,7 @@ def list_keys(session: Session) -> None:
     out.result(
         infos,
         lambda: out.table(
-            _COLUMNS,
+            ["uuid", Column("name", kind="elide"), "created_at", Column("created_by", kind="text")],
             ([info.get(name) for name in _COLUMNS] for info in infos),
             title=f"{len(infos)} model access key(s)",
         ),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from langchain_gradient.cli._output import format_usd
+from langchain_gradient.cli._output import Column, format_usd
 from langchain_gradient.cli._session import Session, gradient_command
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def _tokens(count: int | None) -> str | None:
 
 def _price(info: ModelInfo) -> str | None:
     p = info.pricing
-    if p.has_token_prices:
+    if p.input_per_1m is not None or p.output_per_1m is not None:
         return f"{format_usd(p.input_per_1m)} / {format_usd(p.output_per_1m)}"
     for value, unit in (
         (p.per_image, "image"),
@@ -132,7 +132,14 @@ def _access(info: ModelInfo) -> str:
 def render_table(session: Session, rows: Iterable[ModelInfo], caption: str) -> None:
     rows = list(rows)
     session.out.table(
-        ["model", "kind", "context", "price in/out per 1M", "capabilities", "usable"],
+        [
+            "model",
+            "kind",
+            "context",
+            Column("in/out per 1M", kind="text"),
+            Column("capabilities", kind="text", drop=1),
+            "usable",
+        ],
         (
             [
                 info.id,

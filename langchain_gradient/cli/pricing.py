@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from langchain_gradient.catalog.models import Pricing
-from langchain_gradient.cli._output import format_usd
+from langchain_gradient.cli._output import Column, format_usd
 from langchain_gradient.cli._session import Session, gradient_command
 
 if TYPE_CHECKING:
@@ -90,6 +90,10 @@ def _is_priced(info: ModelInfo) -> bool:
     return any(getattr(info.pricing, name) is not None for name in _PRICE_FIELDS)
 
 
+def _token_priced(info: ModelInfo) -> bool:
+    return info.pricing.input_per_1m is not None or info.pricing.output_per_1m is not None
+
+
 def _media(info: ModelInfo) -> str | None:
     parts = [
         f"{format_usd(getattr(info.pricing, name))}/{unit}"
@@ -146,23 +150,42 @@ def pricing(session: Session, query: str | None, no_cache: bool, pricing_url: st
     }
 
     def render() -> None:
-        out.table(
-            ["model", "input/1M", "output/1M", "cache read/1M", "media", "source", "date"],
-            (
-                [
-                    info.id,
-                    _usd(info.pricing.input_per_1m),
-                    _usd(info.pricing.output_per_1m),
-                    _usd(info.pricing.cache_read_per_1m),
-                    _media(info),
-                    record["source"],
-                    record["date"] and f"{record['date']} ({record['age_days']}d)",
-                ]
-                for info, record in ((info, price_record(info)) for info in rows)
-            ),
-            title=f"Gradient prices, USD: {len(rows)} model(s)",
-            caption=f"Prices {describe_origin(catalog)}.",
-        )
+        records = [(info, price_record(info)) for info in rows]
+        tokens = [(i, r) for i, r in records if _token_priced(i)]
+        media = [(i, r) for i, r in records if not _token_priced(i)]
+        dated: list[str | Column] = [
+            "date",
+            Column("age", drop=1),
+            Column("source", kind="elide", drop=2),
+        ]
+
+        def when(record: dict[str, Any]) -> list[Any]:
+            age = record["age_days"]
+            return [record["date"], None if age is None else f"{age}d", record["source"]]
+
+        if tokens or not media:
+            out.table(
+                ["model", "in/1M", "out/1M", "cached/1M", *dated],
+                (
+                    [
+                        info.id,
+                        _usd(info.pricing.input_per_1m),
+                        _usd(info.pricing.output_per_1m),
+                        _usd(info.pricing.cache_read_per_1m),
+                        *when(record),
+                    ]
+                    for info, record in tokens
+                ),
+                title=f"Gradient token prices, USD: {len(tokens)} model(s)",
+                caption=None if media else f"Prices {describe_origin(catalog)}.",
+            )
+        if media:
+            out.table(
+                ["model", Column("price", kind="text"), *dated],
+                ([info.id, _media(info), *when(record)] for info, record in media),
+                title=f"Gradient media prices, USD: {len(media)} model(s)",
+                caption=f"Prices {describe_origin(catalog)}.",
+            )
 
     out.result(payload, render)
     if query and not rows:

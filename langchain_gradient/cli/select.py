@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from langchain_gradient.cli._output import format_usd
+from langchain_gradient.cli._output import Column, format_usd
 from langchain_gradient.cli._session import Session, gradient_command
 
 
@@ -107,7 +107,14 @@ def select(
 
     def render() -> None:
         out.table(
-            ["#", "model", "est. cost", "quality", "tier", "why"],
+            [
+                "#",
+                "model",
+                "est. cost",
+                Column("quality", kind="text"),
+                Column("tier", drop=1),
+                Column("why", kind="text", drop=2),
+            ],
             (
                 [
                     rank,
@@ -125,7 +132,7 @@ def select(
             ),
         )
         out.table(
-            ["model", "rejected because"],
+            ["model", Column("rejected because", kind="text")],
             sorted(decision.rejected.items()),
             title=f"{len(decision.rejected)} model(s) rejected",
         )

@@ -16,7 +16,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from aiohttp import web
+try:
+    from aiohttp import web
+except ModuleNotFoundError:  # without the [emulator] extra: say which one
+    from langchain_gradient._extras import require_extra
+
+    require_extra("emulator", "The Gradient emulator", "aiohttp")
+    raise
 
 from langchain_gradient.emulator.clock import EmulatorClock
 from langchain_gradient.emulator.faults import Fault, FaultInjector, FaultRule

@@ -153,7 +153,9 @@ def test_unknown_model_is_unknown_cost_warned_once() -> None:
     assert not cb.cost_known and not cb.per_model[name].cost_known
     assert cb.per_model[name].requests == 2 and cb.per_model[name].input_tokens == 2000
     assert cb.total_cost_usd == pytest.approx(LLAMA_COST)  # the known part
-    assert "some costs unknown" in repr(cb)
+    assert f"(partial: no price for {name})" in repr(cb)
+    assert cb.cost_partial and cb.unpriced_models == [name]
+    assert cb.total_cost == cb.total_cost_usd
 
 
 def test_media_usage_from_tools() -> None:

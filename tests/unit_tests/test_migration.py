@@ -4,8 +4,10 @@
 logit_bias, logprobs, max_completion_tokens, max_tokens, metadata, n, presence_penalty,
 stop (alias stop_sequences), streaming (alias stream), stream_options, temperature,
 top_logprobs, top_p, user, timeout, max_retries, and read DIGITALOCEAN_INFERENCE_KEY.
-Its repository also carries enable_rate_limiting / max_requests_per_minute and
-retry_config; those are accepted too.
+1.0.0 accepted ``metadata`` but never sent it (its request builder does not read
+it; checked in digitalocean/langchain-gradient v1.0.0 chat_models.py); neither do we.
+enable_rate_limiting / max_requests_per_minute / retry_config are in no release of it
+(only in an example file of an unreleased commit); ours are our own arguments.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ SENT_AS: dict[str, tuple[Any, dict[str, Any]]] = {
     "max_completion_tokens": (256, {"max_completion_tokens": 256}),
     # 1.0.0 sent max_tokens; the service calls it deprecated in favour of this field.
     "max_tokens": (256, {"max_completion_tokens": 256}),
-    "metadata": ({"team": "search"}, {"metadata": {"team": "search"}}),
     "n": (1, {"n": 1}),
     "presence_penalty": (0.3, {"presence_penalty": 0.3}),
     "stop": (["\n\n"], {"stop": ["\n\n"]}),
@@ -92,6 +93,12 @@ def test_digitalocean_inference_key_env_var(monkeypatch: pytest.MonkeyPatch) -> 
     assert llm.key_source == "DIGITALOCEAN_INFERENCE_KEY"
     llm.invoke("hi")
     assert fake.requests[0].headers["authorization"] == "Bearer do-env-key"
+
+
+def test_metadata_is_accepted_and_not_sent_like_1_0_0() -> None:
+    fake = FakeGradient()
+    fake.chat(metadata={"team": "search"}).invoke("hi")
+    assert "metadata" not in fake.bodies[0]
 
 
 def test_default_model_is_unchanged() -> None:

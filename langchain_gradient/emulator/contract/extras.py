@@ -503,24 +503,7 @@ def extras_for(route: str) -> list[Extra]:
     return [e for e in EXTRAS if e.route in (route, "*")]
 
 
-PENDING: tuple[Extra, ...] = (
-    Extra(
-        CHAT,
-        "request",
-        "max_completion_tokens",
-        {"type": "integer", "minimum": 1},
-        "none: pending the lead's change (limits below 256 sent as max_tokens, §13.1)",
-        "Until then our classes send max_completion_tokens below the contract's minimum 256.",
-    ),
-    Extra(
-        "POST /v1/embeddings",
-        "request",
-        "dimensions",
-        {"type": "integer", "minimum": 1},
-        "none: pending the perf helper's embeddings rules (dimensions refused before sending)",
-        "Until then GradientEmbeddings may send dimensions, which the contract rejects.",
-    ),
-)
+PENDING: tuple[Extra, ...] = ()
 """Contract rules the emulator does not enforce yet because our own classes still break
 them; each names the change that removes it. Never in strict (class conformance) checks.
 Delete an entry when its change has landed."""

@@ -72,7 +72,7 @@ def test_request_body_carries_parameters(server: FakeResponsesServer) -> None:
         prompt_cache_retention="24h",
         stop=["END"],
         model_kwargs={"user": "u-1"},
-        extra_body={"truncation": "auto"},
+        extra_body={"truncation": "auto", "metadata": {"run": "1"}},
     )
     llm.invoke([SystemMessage("Be brief."), HumanMessage("Capital of France?")])
 
