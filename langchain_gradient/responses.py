@@ -39,8 +39,8 @@ from langchain_gradient._errors import (
     malformed_response,
 )
 from langchain_gradient._messages import check_encodable
-from langchain_gradient._ratelimit import add_rate_limits, observe_rate_limits, parse_rate_limits
 from langchain_gradient._misplaced_args import refuse_misplaced
+from langchain_gradient._ratelimit import add_rate_limits, observe_rate_limits, parse_rate_limits
 from langchain_gradient._responses_items import (
     messages_to_input,
     response_to_message,

@@ -113,7 +113,7 @@ def test_anthropic_lines_follow_message_batches_and_the_contract(emu: Any) -> No
 
 
 def test_unsupported_model_fails_before_any_upload(emu: Any) -> None:
-    with pytest.raises(ValueError, match="OpenAI and Anthropic models only.*openai-gpt"):
+    with pytest.raises(ValueError, match=r"OpenAI and Anthropic models only.*openai-gpt"):
         submit_batch(llm(emu, "llama3.3-70b-instruct"), ["hi"], client=client(emu))
     assert emu.request_log.records("/v1/batches/files") == []
 
@@ -159,7 +159,8 @@ import warnings; warnings.simplefilter("ignore")
 from langchain_gradient import ChatGradient, GradientBatchJob
 llm = ChatGradient(model={OPENAI!r}, api_key={emu.api_key!r}, base_url={emu.base_url!r})
 job = GradientBatchJob.resume({job.id!r}, llm)
-job.client = job.client.model_copy(update={{"poll_policy": job.client.poll_policy.model_copy(update={{"initial_interval": 0.05}})}})
+fast = job.client.poll_policy.model_copy(update={{"initial_interval": 0.05}})
+job.client = job.client.model_copy(update={{"poll_policy": fast}})
 print([m.content for m in job.wait(timeout=60).results()])
 """
     done = subprocess.run(
