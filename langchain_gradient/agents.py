@@ -84,6 +84,30 @@ class GradientGuardrailError(GradientAPIError):
         self.refusal = refusal
 
 
+def _string_content(message: dict[str, Any]) -> dict[str, Any]:
+    """The agent route's contract types ``content`` as a string (or null): join text parts.
+
+    A part that is not text (an image) cannot be carried; say so before sending.
+    """
+    content = message.get("content")
+    if not isinstance(content, list):
+        return message
+    texts = []
+    for part in content:
+        if isinstance(part, dict) and part.get("type") == "text":
+            texts.append(str(part.get("text", "")))
+        elif isinstance(part, str):
+            texts.append(part)
+        else:
+            kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+            raise ValueError(
+                f"A {message.get('role')} message has a {kind!r} content part; agent "
+                "endpoints take text only (DigitalOcean's contract types content as a "
+                "string). Send images through ChatGradient instead."
+            )
+    return {**message, "content": "".join(texts)}
+
+
 def agent_info(body: Mapping[str, Any]) -> dict[str, Any]:
     """The documented ``response_metadata`` entries for the non-standard keys of ``body``.
 
@@ -254,7 +278,9 @@ class ChatGradientAgent(ChatGradient):
         self, messages: Any, stop: Any, kwargs: dict[str, Any], *, stream: bool
     ) -> dict[str, Any]:
         kwargs = {k: v for k, v in kwargs.items() if k != "raise_on_guardrail"}
-        return super()._payload(messages, stop, kwargs, stream=stream)
+        payload = super()._payload(messages, stop, kwargs, stream=stream)
+        payload["messages"] = [_string_content(m) for m in payload["messages"]]
+        return payload
 
     # ---------------------------------------------------------------- responses
 

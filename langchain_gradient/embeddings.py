@@ -30,6 +30,7 @@ from pydantic import Field, field_validator, model_validator
 from langchain_gradient._chat_params import chat_request
 from langchain_gradient._connection import GradientConnection
 from langchain_gradient._errors import GradientAPIError, error_message_from_body
+from langchain_gradient._secrets import refuse_key_like_names
 from langchain_gradient.callbacks import report_embeddings_usage
 
 DEFAULT_EMBEDDING_MODEL = "qwen3-embedding-0.6b"
@@ -83,6 +84,7 @@ class GradientEmbeddings(GradientConnection, Embeddings):
             if values.get(name) is not None:
                 raise ValueError(f"{name}={values[name]!r}: {reason}")
         unknown = sorted(set(values) - get_pydantic_field_names(cls))
+        refuse_key_like_names(unknown, where="an argument", owner="GradientEmbeddings")
         if unknown:
             raise ValueError(
                 f"Unknown GradientEmbeddings argument(s): {', '.join(unknown)}. "

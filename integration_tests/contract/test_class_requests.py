@@ -34,7 +34,6 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-LEAD_MAX_TOKENS = "limits below 256 go as max_tokens: the lead's lane (max_tokens rule)"
 
 
 @tool
@@ -121,7 +120,6 @@ def test_chat_gradient_prompt_cache_and_structured_output(
     assert assert_sent_conforming(gradient_emulator, "/v1/chat/completions") == 4
 
 
-@pytest.mark.xfail(strict=False, reason=LEAD_MAX_TOKENS)
 def test_chat_gradient_small_token_limit(gradient_emulator: GradientEmulator) -> None:
     ChatGradient(
         model="llama3.3-70b-instruct", max_tokens=50, **connection(gradient_emulator)

@@ -30,7 +30,6 @@ WEATHER = {
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
     },
 }
-KEYS_410 = "POST /v2/gen-ai/models/api_keys answers 410 Gone: the lead's lane (keys create)"
 
 
 @pytest.fixture
@@ -163,7 +162,6 @@ def test_gradient_models_list(control: Any) -> None:
 # ------------------------------------------------------------------ gradient: control plane
 
 
-@pytest.mark.xfail(strict=False, reason=KEYS_410)
 def test_gradient_api_key_create_is_gone(control: Any) -> None:
     with pytest.raises(gradient.APIStatusError) as caught:
         control.inference.api_keys.create(name="new")
@@ -219,7 +217,6 @@ def test_pydo_api_keys(do: Any, gradient_emulator: GradientEmulator) -> None:
     _conforms("DELETE", f"{path}/{key_uuid}", do.genai.delete_model_api_key(key_uuid))
 
 
-@pytest.mark.xfail(strict=False, reason=KEYS_410)
 def test_pydo_api_key_create_is_gone(do: Any) -> None:
     from azure.core.exceptions import HttpResponseError
 

@@ -165,7 +165,9 @@ def test_upload_url_expires_after_15_minutes_and_is_signed(fast: Any, http: Any)
     assert http.put(tampered, content=b"{}\n").status_code == 403
     fast.clock.advance(901)
     assert http.put(intent["upload_url"], content=b"{}\n").status_code == 403
-    assert http.post("/v1/batches/files", json={"file_name": "in.txt"}).status_code == 422
+    assert (
+        http.post("/v1/batches/files", json={"file_name": "inputs.txt"}).status_code == 400
+    )  # the contract pattern: .jsonl
 
 
 def test_anthropic_lines_answer_in_message_batches_shape(fast: Any, http: Any) -> None:

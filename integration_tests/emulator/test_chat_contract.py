@@ -113,12 +113,9 @@ def test_stream_options_without_stream_is_400(client) -> None:
     [
         ({"temperature": 2.5}, "temperature must be smaller than or equal to 2 (rule: maximum)"),
         ({"temperature": "hot"}, "temperature must be number or null (rule: type)"),
-        pytest.param(
+        (
             {"max_completion_tokens": 255},
             "max_completion_tokens must be bigger than or equal to 256",
-            marks=pytest.mark.xfail(
-                strict=False, reason="pending the lead's max_tokens rule (contract PENDING)"
-            ),
         ),
         ({"n": 0}, "n must be bigger than or equal to 1 (rule: minimum)"),
         ({"stop": ["a", "b", "c", "d", "e"]}, "stop must contain less than or equal to 4 items"),

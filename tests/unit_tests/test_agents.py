@@ -242,3 +242,16 @@ def test_unpickled_agent_reads_the_agent_key_from_the_environment(
     assert restored.api_key is not None
     assert restored.api_key.get_secret_value() == "agent-key-from-env"
     assert restored.key_source == "GRADIENT_AGENT_ACCESS_KEY"
+
+
+def test_agent_route_gets_string_content_and_refuses_images_before_sending() -> None:
+    """The agent route's contract types message content as a string (or null)."""
+    from langchain_gradient.agents import _string_content
+
+    joined = _string_content(
+        {"role": "tool", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]}
+    )
+    assert joined == {"role": "tool", "content": "ab"}
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}
+    with pytest.raises(ValueError, match="text only"):
+        _string_content({"role": "user", "content": [image]})

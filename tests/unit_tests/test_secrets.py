@@ -645,8 +645,8 @@ def test_a_key_under_another_name_is_refused_not_sent_in_the_body(
 
 def test_ordinary_unknown_arguments_still_go_to_model_kwargs() -> None:
     with pytest.warns(UserWarning, match="model_kwargs"):
-        llm = ChatGradient(api_key=GOOD_KEY, prompt_cache_key="tenant-1", max_output_tokens=5)
-    assert llm.model_kwargs == {"prompt_cache_key": "tenant-1", "max_output_tokens": 5}
+        llm = ChatGradient(api_key=GOOD_KEY, prompt_cache_key="tenant-1", guardrail="strict")
+    assert llm.model_kwargs == {"prompt_cache_key": "tenant-1", "guardrail": "strict"}
 
 
 # -- the catalog passes a DigitalOcean API token to /v2/gen-ai/models/catalog ------------------

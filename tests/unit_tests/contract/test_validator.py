@@ -112,13 +112,15 @@ def test_every_extra_names_a_source() -> None:
             assert extra.route == "*" or route_key(*extra.route.split(" ", 1)) == extra.route
 
 
-def test_pending_rules_are_relaxed_for_the_emulator_only() -> None:
+def test_the_contract_minimum_of_max_completion_tokens_is_enforced() -> None:
+    """Nothing is pending any more: our classes send limits below 256 as max_tokens."""
     from langchain_gradient.emulator.contract.extras import PENDING
 
     assert all(extra.source.startswith("none: pending") for extra in PENDING)
     body = {"model": "m", "messages": HI, "max_completion_tokens": 50}
-    assert check_request(*CHAT, body) is None
-    assert check_request(*CHAT, body, strict=True) is not None
+    assert check_request(*CHAT, body) is not None
+    assert check_request(*CHAT, {**body, "max_completion_tokens": 256}) is None
+    assert check_request(*CHAT, {"model": "m", "messages": HI, "max_tokens": 50}) is None
 
 
 def test_docs_publish_the_extras_list_as_it_is() -> None:
