@@ -10,29 +10,54 @@ UV     := .tools/bin/uv
 
 .PHONY: test-min install test test-unit test-integration test-replay test-live record-emulator lint format typecheck demo bench clean
 
-$(STAMP): pyproject.toml constraints.txt
-	@echo "==> [1/3] Fetching the uv installer into .tools (pip is the fallback)"
-	@[ -x $(UV) ] || $(PYTHON) -m pip install --disable-pip-version-check -q --target .tools uv \
-		|| echo "    uv could not be installed; using pip (slower)"
-	@if [ -x $(UV) ] && echo "==> [2/3] Creating $(VENV)" \
-		&& $(UV) venv -q --allow-existing --python $(PYTHON) $(VENV) \
-		&& echo "==> [3/3] Installing langchain-gradient with its extras" \
-		&& $(UV) pip install --python $(BIN)/python -c constraints.txt -e ".[all,test,lint,bench,ray]"; then \
+# Extras per venv: `make demo` needs only the CLI, the emulator and LangGraph; tests need all.
+FULL_EXTRAS := all,test,lint,bench,ray
+DEMO_STAMP  := $(VENV)/.installed-demo
+# constraints.txt may hold no pins at all; pass it only when it does (uv warns on an empty one).
+CONSTRAINTS  = $(if $(shell grep -v '^\s*\(#\|$$\)' $(1) 2>/dev/null),-c $(1))
+
+$(UV):
+	@echo "==> Fetching the uv installer into .tools (pip is the fallback)"
+	@$(PYTHON) -m pip install --disable-pip-version-check --root-user-action=ignore -q \
+		--target .tools uv 2>/dev/null || echo "    uv could not be installed; using pip (slower)"
+
+# $(call venv_install,VENV,EXTRAS,CONSTRAINTS FILE): uv when .tools has it, else venv + pip.
+define venv_install
+	@if [ -x $(UV) ] && echo "==> Creating $(1)" \
+		&& $(UV) venv -q --allow-existing --python $(PYTHON) $(1) \
+		&& echo "==> Installing langchain-gradient[$(2)] into $(1)" \
+		&& $(UV) pip install --python $(1)/bin/python $(call CONSTRAINTS,$(3)) -e ".[$(2)]"; then \
 		:; \
 	else \
-		echo "==> [2/3] Creating $(VENV) (pip)" && $(PYTHON) -m venv $(VENV) && \
-		echo "==> [3/3] Installing langchain-gradient with its extras (pip)" && \
-		$(PIP) install --progress-bar on -c constraints.txt -e ".[all,test,lint,bench,ray]"; \
+		echo "==> Creating $(1) (pip)" && $(PYTHON) -m venv $(1) && \
+		echo "==> Installing langchain-gradient[$(2)] into $(1) (pip)" && \
+		$(1)/bin/python -m pip install --disable-pip-version-check --progress-bar on \
+			$(call CONSTRAINTS,$(3)) -e ".[$(2)]"; \
 	fi
-	touch $(STAMP)
+endef
 
-# CI's second run: the lowest versions we declare (constraints-min.txt), unit tests only,
-# in a separate venv so the main one keeps the latest versions.
+$(STAMP): pyproject.toml constraints.txt | $(UV)
+	$(call venv_install,$(VENV),$(FULL_EXTRAS),constraints.txt)
+	@touch $(STAMP) $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml constraints.txt | $(UV)
+	$(call venv_install,$(VENV),demo,constraints.txt)
+	@touch $(DEMO_STAMP)
+
+# CI's second run: the lowest versions we declare (constraints-min.txt), in a separate venv
+# so the main one keeps the latest. Unit tests and cassette replay: lint is version-independent
+# and the emulator suite exercises the emulator, which the unit tests already start.
 MIN_VENV := .venv-min
-test-min: $(STAMP)
-	$(UV) venv -q --allow-existing --python $(PYTHON) $(MIN_VENV)
-	$(UV) pip install -q --python $(MIN_VENV)/bin/python -c constraints-min.txt -e ".[all,test]"
+MIN_STAMP := $(MIN_VENV)/.installed
+MIN_EXTRAS := all,test,ray
+$(MIN_STAMP): pyproject.toml constraints-min.txt | $(UV)
+	$(call venv_install,$(MIN_VENV),$(MIN_EXTRAS),constraints-min.txt)
+	@touch $(MIN_STAMP)
+
+test-min: $(MIN_STAMP)
 	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider tests
+	GRADIENT_TEST_MODE=replay $(MIN_VENV)/bin/pytest -q -p no:cacheprovider integration_tests \
+		--record-mode=none --block-network
 
 install: $(STAMP)
 
@@ -73,7 +98,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/langchain-gradient demo
 
 bench: $(STAMP)
