@@ -461,17 +461,6 @@ EXTRAS: tuple[Extra, ...] = (
         "gradient-api.md §9.6 (docs prose says COMPLETE)",
         "The client treats COMPLETE as COMPLETED; the emulator sends COMPLETED.",
     ),
-    # ------------------------------------------------------------ control plane
-    Extra(
-        "POST /v2/gen-ai/models/api_keys",
-        "response",
-        "",
-        None,
-        "seed documents (control-plane key creation); gradient-api.md §13.1 says DigitalOcean "
-        "retired it (410 Gone)",
-        "Legacy 200 with the new key, until the emulator answers 410 (the lead's change).",
-        same_as="PUT /v2/gen-ai/models/api_keys/{api_key_uuid}",
-    ),
     # ------------------------------------------------------------ messages
     Extra(
         "POST /v1/messages",
