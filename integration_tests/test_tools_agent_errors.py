@@ -4,7 +4,8 @@ Under LangGraph's ``ToolNode`` defaults (which only handle argument errors thems
 a FAILED fal job, a timed-out job, a refused image request and an impossible size come
 back as ``ToolMessage(status="error")`` with a one-line reason; a rejected key and
 polling that keeps failing raise. The agent test: a fal job fails, the model is told why,
-calls the tool again and succeeds.
+calls the tool again and succeeds, under LangGraph's ``create_react_agent`` and under
+langchain's ``create_agent``.
 """
 
 from __future__ import annotations
@@ -135,3 +136,32 @@ def test_agent_is_told_why_a_fal_job_failed_retries_and_succeeds(
     chat = gradient_emulator.request_log.records(path="/v1/chat/completions")
     assert any("NSFW content detected" in str(record.body) for record in chat)
     assert isinstance(result["messages"][-1], AIMessage) and result["messages"][-1].content
+
+
+def test_create_agent_is_told_why_a_fal_job_failed_retries_and_succeeds(
+    gradient_emulator: GradientEmulator, tmp_path: Path
+) -> None:
+    """The same under langchain's ``create_agent`` (its own ToolNode defaults)."""
+    from langchain.agents import create_agent
+
+    gradient_emulator.plan_jobs("FAILED", error="NSFW content detected", model=FLUX)
+    tool = fal_tool(gradient_emulator, output_dir=tmp_path)
+    llm = ChatGradient(model="llama3.3-70b-instruct", **connection(gradient_emulator))
+    agent = create_agent(llm, [tool])
+    result = agent.invoke({"messages": [("user", f"Use {tool.name} to draw 'a red fox'.")]})
+    tool_messages = [m for m in result["messages"] if isinstance(m, ToolMessage)]
+    assert [m.status for m in tool_messages] == ["error", "success"]
+    _one_line_error(tool_messages[0], "NSFW content detected")
+    assert Path(tool_messages[1].artifact["files"][0]["path"]).read_bytes()[:4] == b"\x89PNG"
+    chat = gradient_emulator.request_log.records(path="/v1/chat/completions")
+    assert any("NSFW content detected" in str(record.body) for record in chat)
+
+
+def test_create_agent_still_raises_on_a_rejected_key(gradient_emulator: GradientEmulator) -> None:
+    from langchain.agents import create_agent
+
+    tool = GradientImageTool(**{**connection(gradient_emulator), "api_key": "sk-do-wrong"})
+    llm = ChatGradient(model="llama3.3-70b-instruct", **connection(gradient_emulator))
+    agent = create_agent(llm, [tool])
+    with pytest.raises(GradientAuthenticationError):
+        agent.invoke({"messages": [("user", f"Use {tool.name} to draw 'a red fox'.")]})
