@@ -204,3 +204,69 @@ def test_keys_cli_requests(
     base = "/v2/gen-ai/models/api_keys"
     paths = (base, f"{base}/{key_uuid}", f"{base}/{key_uuid}/regenerate")
     assert assert_sent_conforming(gradient_emulator, *paths) == 2  # rename, regenerate
+
+
+AGENT_PARAMS = st.fixed_dictionaries(
+    {},
+    optional={
+        "temperature": st.floats(0, 2),
+        "max_tokens": st.integers(1, 4096),
+        "k": st.integers(1, 10),
+        "retrieval_method": st.sampled_from(["rewrite", "step_back", "sub_queries", "none"]),
+        "kb_filters": st.just([{"filename": "refunds.md"}]),
+        "filter_kb_content_by_query_metadata": st.booleans(),
+        "instruction_override": st.text("abc ", min_size=1, max_size=10),
+        "include_functions_info": st.booleans(),
+        "include_retrieval_info": st.booleans(),
+        "include_guardrails_info": st.booleans(),
+        "provide_citations": st.booleans(),
+    },
+)
+
+
+@PROPERTY
+@given(params=AGENT_PARAMS, stream=st.booleans(), tools=st.booleans())
+def test_chat_gradient_agent_requests(
+    gradient_emulator: GradientEmulator, params: dict[str, Any], stream: bool, tools: bool
+) -> None:
+    """ChatGradientAgent sends only the contract's fields and the agent extras (§13.4)."""
+    from langchain_gradient import ChatGradientAgent
+
+    kb = gradient_emulator.add_knowledge_base(
+        "handbook", [{"text": "Refunds take 30 days.", "metadata": {"filename": "refunds.md"}}]
+    )
+    agent = gradient_emulator.add_agent("support", knowledge_bases=[kb])
+    llm: Any = ChatGradientAgent(
+        agent_endpoint=gradient_emulator.agent_endpoint,
+        agent_access_key=agent.access_key,
+        max_retries=0,
+        **params,
+    )
+    if tools:
+        llm = llm.bind_tools([get_weather], tool_choice="auto")
+    history = [SystemMessage("Be brief."), HumanMessage("How long do refunds take?")]
+    if stream:
+        for _ in llm.stream(history):
+            pass
+    else:
+        llm.invoke(history)
+    assert_sent_conforming(gradient_emulator, "/api/v1/chat/completions")
+
+
+def test_chat_gradient_agent_structured_output_requests(
+    gradient_emulator: GradientEmulator,
+) -> None:
+    from pydantic import BaseModel
+
+    from langchain_gradient import ChatGradientAgent
+
+    class Answer(BaseModel):
+        days: int
+
+    agent = gradient_emulator.add_agent("plain")
+    llm = ChatGradientAgent(
+        agent_endpoint=gradient_emulator.agent_endpoint, agent_access_key=agent.access_key
+    )
+    for method in ("function_calling", "json_mode", "json_schema"):
+        llm.with_structured_output(Answer, method=method, include_raw=True).invoke("30")  # type: ignore[arg-type]
+    assert assert_sent_conforming(gradient_emulator, "/api/v1/chat/completions") == 3
