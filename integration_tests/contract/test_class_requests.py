@@ -58,6 +58,15 @@ def assert_sent_conforming(emulator: GradientEmulator, *paths: str) -> int:
     return checked
 
 
+def run_once(llm: Any, history: list[Any], stream: bool) -> None:
+    """Invoke ``llm`` on ``history``, or stream it to the end."""
+    if stream:
+        for _ in llm.stream(history):
+            pass
+    else:
+        llm.invoke(history)
+
+
 CHAT_PARAMS = st.fixed_dictionaries(
     {},
     optional={
@@ -93,11 +102,7 @@ def test_chat_gradient_requests(
         ToolMessage("sunny", tool_call_id="c1"),
         HumanMessage([{"type": "text", "text": "And now?"}]),
     ]
-    if stream:
-        for _ in llm.stream(history):
-            pass
-    else:
-        llm.invoke(history)
+    run_once(llm, history, stream)
     assert_sent_conforming(gradient_emulator, "/v1/chat/completions")
 
 
@@ -154,11 +159,7 @@ def test_gradient_responses_requests(
         ToolMessage("sunny", tool_call_id="c1"),
         HumanMessage("Thanks"),
     ]
-    if stream:
-        for _ in llm.stream(history):
-            pass
-    else:
-        llm.invoke(history)
+    run_once(llm, history, stream)
     assert_sent_conforming(gradient_emulator, "/v1/responses")
 
 
@@ -209,7 +210,6 @@ def test_keys_cli_requests(
 AGENT_PARAMS = st.fixed_dictionaries(
     {},
     optional={
-        "temperature": st.floats(0, 2),
         "max_tokens": st.integers(1, 4096),
         "k": st.integers(1, 10),
         "retrieval_method": st.sampled_from(["rewrite", "step_back", "sub_queries", "none"]),
@@ -245,11 +245,7 @@ def test_chat_gradient_agent_requests(
     if tools:
         llm = llm.bind_tools([get_weather], tool_choice="auto")
     history = [SystemMessage("Be brief."), HumanMessage("How long do refunds take?")]
-    if stream:
-        for _ in llm.stream(history):
-            pass
-    else:
-        llm.invoke(history)
+    run_once(llm, history, stream)
     assert_sent_conforming(gradient_emulator, "/api/v1/chat/completions")
 
 
