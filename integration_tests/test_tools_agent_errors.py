@@ -4,7 +4,8 @@ Under LangGraph's ``ToolNode`` defaults (which only handle argument errors thems
 a FAILED fal job, a timed-out job, a refused image request and an impossible size come
 back as ``ToolMessage(status="error")`` with a one-line reason; a rejected key and
 polling that keeps failing raise. The agent test: a fal job fails, the model is told why,
-calls the tool again and succeeds.
+calls the tool again and succeeds, under LangGraph's ``create_react_agent`` and under
+langchain's ``create_agent``.
 """
 
 from __future__ import annotations
@@ -117,21 +118,43 @@ def test_raising_is_configurable_per_tool(gradient_emulator: GradientEmulator) -
         _tool_node_call(tool, {"prompt": "x"})
 
 
-def test_agent_is_told_why_a_fal_job_failed_retries_and_succeeds(
-    gradient_emulator: GradientEmulator, tmp_path: Path
-) -> None:
+def _react_agent(model: Any, tools: list[Any]) -> Any:
     from langgraph.prebuilt import create_react_agent
 
+    return create_react_agent(model, tools)
+
+
+def _create_agent(model: Any, tools: list[Any]) -> Any:
+    from langchain.agents import create_agent
+
+    return create_agent(model, tools)
+
+
+AGENTS = {"create_react_agent": _react_agent, "create_agent": _create_agent}
+
+
+@pytest.mark.parametrize("build", sorted(AGENTS))
+def test_agent_is_told_why_a_fal_job_failed_retries_and_succeeds(
+    gradient_emulator: GradientEmulator, tmp_path: Path, build: str
+) -> None:
     gradient_emulator.plan_jobs("FAILED", error="NSFW content detected", model=FLUX)
     tool = fal_tool(gradient_emulator, output_dir=tmp_path)
     llm = ChatGradient(model="llama3.3-70b-instruct", **connection(gradient_emulator))
-    agent = create_react_agent(llm, [tool])
+    agent = AGENTS[build](llm, [tool])
     result = agent.invoke({"messages": [("user", f"Use {tool.name} to draw 'a red fox'.")]})
     tool_messages = [m for m in result["messages"] if isinstance(m, ToolMessage)]
     assert [m.status for m in tool_messages] == ["error", "success"]
-    assert "NSFW content detected" in str(tool_messages[0].content)
+    _one_line_error(tool_messages[0], "NSFW content detected")
     assert Path(tool_messages[1].artifact["files"][0]["path"]).read_bytes()[:4] == b"\x89PNG"
     # The model saw the reason: the failure text was in the request that led to the retry.
     chat = gradient_emulator.request_log.records(path="/v1/chat/completions")
     assert any("NSFW content detected" in str(record.body) for record in chat)
     assert isinstance(result["messages"][-1], AIMessage) and result["messages"][-1].content
+
+
+def test_create_agent_still_raises_on_a_rejected_key(gradient_emulator: GradientEmulator) -> None:
+    tool = GradientImageTool(**{**connection(gradient_emulator), "api_key": "sk-do-wrong"})
+    llm = ChatGradient(model="llama3.3-70b-instruct", **connection(gradient_emulator))
+    agent = _create_agent(llm, [tool])
+    with pytest.raises(GradientAuthenticationError):
+        agent.invoke({"messages": [("user", f"Use {tool.name} to draw 'a red fox'.")]})

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         FilterCondition,
         KnowledgeBaseFilters,
     )
+    from langchain_gradient._ratelimit import observe_rate_limits
     from langchain_gradient.agents import (
         ChatGradientAgent,
         GradientGuardrailError,
@@ -199,6 +200,7 @@ _EXPORTS: dict[str, str] = {
     "GradientBatchTimeoutError": "langchain_gradient.batch",
     "asubmit_batch": "langchain_gradient.batch",
     "submit_batch": "langchain_gradient.batch",
+    "observe_rate_limits": "langchain_gradient._ratelimit",
 }
 
 __all__ = [
@@ -265,6 +267,7 @@ __all__ = [
     "ladder_viability",
     "load_router_presets",
     "model_profile",
+    "observe_rate_limits",
     "report_media_usage",
     "select_model",
     "submit_batch",

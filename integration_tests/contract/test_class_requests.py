@@ -58,6 +58,15 @@ def assert_sent_conforming(emulator: GradientEmulator, *paths: str) -> int:
     return checked
 
 
+def run_once(llm: Any, history: list[Any], stream: bool) -> None:
+    """Invoke ``llm`` on ``history``, or stream it to the end."""
+    if stream:
+        for _ in llm.stream(history):
+            pass
+    else:
+        llm.invoke(history)
+
+
 CHAT_PARAMS = st.fixed_dictionaries(
     {},
     optional={
@@ -93,11 +102,7 @@ def test_chat_gradient_requests(
         ToolMessage("sunny", tool_call_id="c1"),
         HumanMessage([{"type": "text", "text": "And now?"}]),
     ]
-    if stream:
-        for _ in llm.stream(history):
-            pass
-    else:
-        llm.invoke(history)
+    run_once(llm, history, stream)
     assert_sent_conforming(gradient_emulator, "/v1/chat/completions")
 
 
@@ -154,11 +159,7 @@ def test_gradient_responses_requests(
         ToolMessage("sunny", tool_call_id="c1"),
         HumanMessage("Thanks"),
     ]
-    if stream:
-        for _ in llm.stream(history):
-            pass
-    else:
-        llm.invoke(history)
+    run_once(llm, history, stream)
     assert_sent_conforming(gradient_emulator, "/v1/responses")
 
 
@@ -204,3 +205,64 @@ def test_keys_cli_requests(
     base = "/v2/gen-ai/models/api_keys"
     paths = (base, f"{base}/{key_uuid}", f"{base}/{key_uuid}/regenerate")
     assert assert_sent_conforming(gradient_emulator, *paths) == 2  # rename, regenerate
+
+
+AGENT_PARAMS = st.fixed_dictionaries(
+    {},
+    optional={
+        "max_tokens": st.integers(1, 4096),
+        "k": st.integers(1, 10),
+        "retrieval_method": st.sampled_from(["rewrite", "step_back", "sub_queries", "none"]),
+        "kb_filters": st.just([{"filename": "refunds.md"}]),
+        "filter_kb_content_by_query_metadata": st.booleans(),
+        "instruction_override": st.text("abc ", min_size=1, max_size=10),
+        "include_functions_info": st.booleans(),
+        "include_retrieval_info": st.booleans(),
+        "include_guardrails_info": st.booleans(),
+        "provide_citations": st.booleans(),
+    },
+)
+
+
+@PROPERTY
+@given(params=AGENT_PARAMS, stream=st.booleans(), tools=st.booleans())
+def test_chat_gradient_agent_requests(
+    gradient_emulator: GradientEmulator, params: dict[str, Any], stream: bool, tools: bool
+) -> None:
+    """ChatGradientAgent sends only the contract's fields and the agent extras (§13.4)."""
+    from langchain_gradient import ChatGradientAgent
+
+    kb = gradient_emulator.add_knowledge_base(
+        "handbook", [{"text": "Refunds take 30 days.", "metadata": {"filename": "refunds.md"}}]
+    )
+    agent = gradient_emulator.add_agent("support", knowledge_bases=[kb])
+    llm: Any = ChatGradientAgent(
+        agent_endpoint=gradient_emulator.agent_endpoint,
+        agent_access_key=agent.access_key,
+        max_retries=0,
+        **params,
+    )
+    if tools:
+        llm = llm.bind_tools([get_weather], tool_choice="auto")
+    history = [SystemMessage("Be brief."), HumanMessage("How long do refunds take?")]
+    run_once(llm, history, stream)
+    assert_sent_conforming(gradient_emulator, "/api/v1/chat/completions")
+
+
+def test_chat_gradient_agent_structured_output_requests(
+    gradient_emulator: GradientEmulator,
+) -> None:
+    from pydantic import BaseModel
+
+    from langchain_gradient import ChatGradientAgent
+
+    class Answer(BaseModel):
+        days: int
+
+    agent = gradient_emulator.add_agent("plain")
+    llm = ChatGradientAgent(
+        agent_endpoint=gradient_emulator.agent_endpoint, agent_access_key=agent.access_key
+    )
+    for method in ("function_calling", "json_mode", "json_schema"):
+        llm.with_structured_output(Answer, method=method, include_raw=True).invoke("30")  # type: ignore[arg-type]
+    assert assert_sent_conforming(gradient_emulator, "/api/v1/chat/completions") == 3

@@ -234,3 +234,58 @@ def test_v2_refuses_a_model_access_key(gradient_emulator: GradientEmulator) -> N
     gradient_emulator.config.api_tokens = ("dop_v1_test",)
     with_token = _Plain("dop_v1_test", gradient_emulator.origin)
     assert with_token.genai.list_models()["models"]
+
+
+# ------------------------------------------------------------------ pydo: catalog and routers
+
+
+def test_pydo_model_catalog_list_and_card(do: Any) -> None:
+    listed = _conforms("GET", "/v2/gen-ai/models/catalog", do.genai.list_model_catalog(limit=5))
+    assert len(listed["data"]) == 5 and listed["meta"]["total"] > 5
+    model_id = listed["data"][0]["model_id"]
+    path = f"/v2/gen-ai/models/catalog/{model_id}"
+    card = _conforms("GET", path, do.genai.get_model_catalog_card(model_id))
+    assert card["data"]["model_id"] == model_id
+    assert card["data"]["pricing"]  # prices from the bundled catalog
+
+
+def test_pydo_model_routers_list_get_and_presets(do: Any) -> None:
+    base = "/v2/gen-ai/models/routers"
+    listed = _conforms("GET", base, do.genai.list_model_routers())
+    router_uuid = listed["model_routers"][0]["uuid"]
+    one = _conforms("GET", f"{base}/{router_uuid}", do.genai.get_model_router(router_uuid))
+    assert one["model_router"]["uuid"] == router_uuid
+    presets = _conforms("GET", f"{base}/presets", do.genai.list_model_router_presets())
+    assert presets["presets"]
+    tasks = _conforms("GET", f"{base}/tasks/presets", do.genai.list_model_router_task_presets())
+    assert tasks["tasks"] and all(task["models"] for task in tasks["tasks"])
+
+
+# ------------------------------------------------------------------ gradient: agents
+# (the gradient SDK's `regions` resource is /v2/regions, DigitalOcean's droplet regions,
+# not /v2/gen-ai/regions; pydo covers the latter above.)
+
+
+def test_gradient_agent_chat_completion(gradient_emulator: GradientEmulator) -> None:
+    kb = gradient_emulator.add_knowledge_base(
+        "handbook", [{"text": "Refunds take 30 days.", "metadata": {"filename": "refunds.md"}}]
+    )
+    agent = gradient_emulator.add_agent("support", knowledge_bases=[kb])
+    client = gradient.Gradient(
+        agent_access_key=agent.access_key,
+        base_url=gradient_emulator.agent_endpoint + "/api/v1",
+        max_retries=0,
+        _strict_response_validation=True,
+    )
+    completion = client.agents.chat.completions.create(
+        model="ignored", messages=[{"role": "user", "content": "How long do refunds take?"}]
+    )
+    assert "30 days" in (completion.choices[0].message.content or "")
+    chunks = list(
+        client.agents.chat.completions.create(
+            model="ignored",
+            messages=[{"role": "user", "content": "How long do refunds take?"}],
+            stream=True,
+        )
+    )
+    assert "30 days" in "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)

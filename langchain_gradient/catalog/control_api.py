@@ -28,10 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
+from langchain_gradient._settings import DO_TOKEN_ENV_VARS
+
 if TYPE_CHECKING:
     import httpx2
 
-TOKEN_ENV_VARS = ("DIGITALOCEAN_API_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN", "DIGITALOCEAN_TOKEN")
+TOKEN_ENV_VARS = DO_TOKEN_ENV_VARS
 DEFAULT_API_BASE = "https://api.digitalocean.com"
 API_BASE_ENV_VAR = "DIGITALOCEAN_API_BASE"
 CATALOG_PATH = "/v2/gen-ai/models/catalog"

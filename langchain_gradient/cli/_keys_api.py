@@ -50,8 +50,9 @@ def resolve_token() -> tuple[str, str]:
         if value:
             return value, name
     raise MissingAPIKeyError(
-        "No DigitalOcean personal access token found. Set DIGITALOCEAN_TOKEN (or "
-        "DIGITALOCEAN_ACCESS_TOKEN) to a token with GenAI read/write scopes; create one "
+        "No DigitalOcean personal access token found. Set DIGITALOCEAN_API_TOKEN (or "
+        "DIGITALOCEAN_ACCESS_TOKEN or DIGITALOCEAN_TOKEN) to a token with GenAI read/write "
+        "scopes; create one "
         "under API > Tokens in the DigitalOcean control panel. (A model access key "
         "from MODEL_ACCESS_KEY cannot manage keys.)"
     )

@@ -22,10 +22,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
-from langchain_gradient._settings import KEY_ENV_VARS
+from langchain_gradient._settings import DO_TOKEN_ENV_VARS, KEY_ENV_VARS
 
-TOKEN_ENV_VARS: tuple[str, ...] = ("DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN")
-"""Personal access tokens for the control-plane API (``keys``), first one set wins."""
+TOKEN_ENV_VARS: tuple[str, ...] = DO_TOKEN_ENV_VARS
+"""Personal access tokens for the control-plane API (``keys``), first one set wins: the
+same variables, in the same order, as the retriever and the live catalog."""
 
 MASK = "***"
 # Shorter values would mask ordinary words; real keys and tokens are far longer.

@@ -10,12 +10,16 @@ import pytest
 from langchain_core.messages import AIMessageChunk
 from openai import OpenAI, RateLimitError
 
-from langchain_gradient import ChatGradient, GradientEmbeddings, GradientResponses
+from langchain_gradient import (
+    ChatGradient,
+    GradientEmbeddings,
+    GradientResponses,
+    observe_rate_limits,
+)
 from langchain_gradient._errors import GradientRateLimitError
 from langchain_gradient._ratelimit import (
     advise_retry,
     advised_wait,
-    observe_rate_limits,
     parse_rate_limits,
     parse_reset,
 )

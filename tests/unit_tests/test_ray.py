@@ -144,6 +144,26 @@ def test_structured_output_runs_per_row_as_in_abatch(emu: GradientEmulator) -> N
     assert all(r["error"] is None and isinstance(r["answer"]["label"], str) for r in rows)
 
 
+def test_bound_tools_answer_with_the_tool_calls_per_row(emu: GradientEmulator) -> None:
+    from langchain_core.tools import tool
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Weather for a city."""
+        return "sunny"
+
+    ds = ray.data.from_items([{"id": i, "prompt": f"Weather in city {i}?"} for i in range(6)])
+    llm = ChatGradient(api_key=emu.api_key, base_url=emu.base_url).bind_tools(
+        [get_weather], tool_choice="get_weather"
+    )
+    rows = chat_dataset(ds, llm, budget=RateBudget(RPM), batch_size=3).take_all()
+    assert sorted(r["id"] for r in rows) == list(range(6))
+    for row in rows:
+        assert row["error"] is None
+        [call] = row["answer"]
+        assert call["name"] == "get_weather" and isinstance(call["args"], dict)
+
+
 def test_the_budget_pauses_on_a_spent_quota_and_lowers_to_published_limits() -> None:
     from langchain_gradient.ray import _Buckets
 

@@ -33,6 +33,7 @@ Where = Literal["request", "response", "event", "enum", "optional", "route"]
 CHAT = "POST /v1/chat/completions"
 RESPONSES = "POST /v1/responses"
 ASYNC = "POST /v1/async-invoke"
+AGENT = "POST /api/v1/chat/completions"
 _OBJECT: dict[str, Any] = {"type": "object"}
 _NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
 
@@ -461,16 +462,47 @@ EXTRAS: tuple[Extra, ...] = (
         "gradient-api.md §9.6 (docs prose says COMPLETE)",
         "The client treats COMPLETE as COMPLETED; the emulator sends COMPLETED.",
     ),
-    # ------------------------------------------------------------ control plane
+    # ------------------------------------------------------------ agents
+    *(
+        Extra(
+            AGENT,
+            "request",
+            name,
+            schema,
+            "gradient-api.md §13.4 [community: LiteLLM gradient_ai provider]",
+            "Per-request agent setting (ChatGradientAgent sends it only when set); the "
+            "contract's request schema for this route lists only the chat fields.",
+        )
+        for name, schema in (
+            ("k", {"type": "integer", "minimum": 1}),
+            ("retrieval_method", {"enum": ["rewrite", "step_back", "sub_queries", "none"]}),
+            ("kb_filters", {"type": "array", "items": _OBJECT}),
+            ("filter_kb_content_by_query_metadata", {"type": "boolean"}),
+            ("instruction_override", {"type": "string"}),
+            ("include_functions_info", {"type": "boolean"}),
+            ("include_retrieval_info", {"type": "boolean"}),
+            ("include_guardrails_info", {"type": "boolean"}),
+            ("provide_citations", {"type": "boolean"}),
+        )
+    ),
     Extra(
-        "POST /v2/gen-ai/models/api_keys",
-        "response",
-        "",
-        None,
-        "seed documents (control-plane key creation); gradient-api.md §13.1 says DigitalOcean "
-        "retired it (410 Gone)",
-        "Legacy 200 with the new key, until the emulator answers 410 (the lead's change).",
-        same_as="PUT /v2/gen-ai/models/api_keys/{api_key_uuid}",
+        AGENT,
+        "request",
+        "response_format",
+        _RESPONSE_FORMAT,
+        "gradient-api.md §13.4 (the chat-completions body) and §3.1, as for "
+        "POST /v1/chat/completions",
+        "Structured output through an agent; sent only when the user asks for json_mode / "
+        "json_schema.",
+    ),
+    Extra(
+        AGENT,
+        "request",
+        "parallel_tool_calls",
+        {"type": "boolean"},
+        "gradient-api.md §13.4 (the chat-completions body) and §13.1, as for "
+        "POST /v1/chat/completions",
+        "Sent only when the user binds tools with parallel_tool_calls set.",
     ),
     # ------------------------------------------------------------ messages
     Extra(

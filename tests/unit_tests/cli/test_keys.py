@@ -158,3 +158,20 @@ def test_no_answer_without_a_terminal_means_no(run: Run, control: Any) -> None:
     assert result.exit_code == 1
     assert "Aborted" in result.stderr
     assert len(json.loads(run("keys", "list", "--json").stdout)) == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["DIGITALOCEAN_API_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN", "DIGITALOCEAN_TOKEN"]
+)
+def test_every_documented_token_variable_works(
+    run: Run, make_gradient_emulator: Any, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The keys CLI reads the same variables, in the same order, as the retriever and
+    the live catalog (DigitalOcean's template uses DIGITALOCEAN_API_TOKEN)."""
+    emulator = make_gradient_emulator()
+    monkeypatch.setenv(name, emulator.control_token)
+    monkeypatch.setenv("DIGITALOCEAN_API_BASE", emulator.origin)
+    _create(emulator, "ci")
+    result = run("keys", "list", "--json")
+    assert result.exit_code == 0, result.output
+    assert [key["name"] for key in json.loads(result.stdout)] == ["ci"]

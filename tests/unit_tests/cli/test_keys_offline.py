@@ -9,7 +9,9 @@ from tests.unit_tests.cli.conftest import TOKEN, Run, assert_clean_failure
 
 def test_missing_token_names_the_variables(run: Run) -> None:
     result = run("keys", "list")
-    assert_clean_failure(result, "DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN")
+    assert_clean_failure(
+        result, "DIGITALOCEAN_API_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN", "DIGITALOCEAN_TOKEN"
+    )
 
 
 def test_rename_without_a_name_is_a_usage_error(run: Run) -> None:

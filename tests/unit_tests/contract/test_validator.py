@@ -133,3 +133,16 @@ def test_docs_publish_the_extras_list_as_it_is() -> None:
     pending = page.split("<!-- pending:start -->\n")[1].split("\n<!-- pending:end -->")[0]
     assert published == markdown_table()
     assert pending == markdown_table(PENDING)
+
+
+def test_the_retired_key_creation_route_allows_only_its_410() -> None:
+    """DigitalOcean retired ``POST /v2/gen-ai/models/api_keys`` (gradient-api.md §13.1):
+    no extra may let the emulator answer it with a new key again."""
+    from langchain_gradient.emulator.contract.extras import extras_for
+
+    route = "/v2/gen-ai/models/api_keys"
+    assert [e for e in extras_for(f"POST {route}") if e.route != "*"] == []
+    new_key = {"api_key_info": {"uuid": "u", "name": "n", "secret_key": "sk-do-x"}}
+    assert check_response("POST", route, 200, new_key) is not None
+    gone = {"id": "gone", "message": "create keys in the control panel", "request_id": "r"}
+    assert check_response("POST", route, 410, gone) is None
