@@ -160,9 +160,14 @@ def test_expired_past_the_completion_window(fast: Any, http: Any) -> None:
 def test_upload_url_expires_after_15_minutes_and_is_signed(fast: Any, http: Any) -> None:
     intent = http.post("/v1/batches/files", json={"file_name": "in.jsonl"}).json()
     tampered = intent["upload_url"].replace("X-Amz-Expires=900", "X-Amz-Expires=99999")
-    assert http.put(tampered, content=b"{}\n").status_code == 403
+    refused = http.put(tampered, content=b"{}\n")
+    assert refused.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in refused.text
     fast.clock.advance(901)
-    assert http.put(intent["upload_url"], content=b"{}\n").status_code == 403
+    expired = http.put(intent["upload_url"], content=b"{}\n")
+    assert expired.status_code == 403  # as S3 answers an expired presigned URL: XML
+    assert expired.headers["content-type"].startswith("application/xml")
+    assert "<Code>AccessDenied</Code><Message>Request has expired</Message>" in expired.text
+    assert "<X-Amz-Expires>900</X-Amz-Expires>" in expired.text
     assert (
         http.post("/v1/batches/files", json={"file_name": "inputs.txt"}).status_code == 400
     )  # the contract pattern: .jsonl

@@ -419,8 +419,10 @@ def submit_batch(
     to ``/v1/responses``), optionally with ``bind_tools``, ``bind(...)`` or
     ``with_structured_output``. ``request_id`` makes the submission idempotent: the same
     inputs with the same key return the existing jobs (part ``n`` uses
-    ``f"{request_id}-{n}"``). Raises ``ValueError`` before uploading anything when the
-    model is not one the Batch API takes.
+    ``f"{request_id}-{n}"``), found with :meth:`GradientBatchClient.find_by_request_id`
+    before anything is uploaded, so a resubmission uploads nothing and creates nothing.
+    Raises ``ValueError`` before uploading anything when the model is not one the Batch
+    API takes.
 
     Example:
         >>> job = submit_batch(llm.with_structured_output(Label), texts,
@@ -433,16 +435,21 @@ def submit_batch(
     with tempfile.TemporaryDirectory(prefix="gradient-batch-") as tmp:
         provider, paths = _write_parts(spec, inputs, Path(tmp))
         endpoint = endpoint_of(spec.chat_model) if provider == "openai" else None
+        keys = [f"{key}-{part}" for part in range(len(paths))]
+        # A resubmission finds its jobs first: no second upload, no second job.
+        existing = client.find_by_request_id(keys) if request_id else {}
         batch_ids = []
-        for part, path in enumerate(paths):
-            file_id = client.upload_file(path)
-            record = client.create(
-                file_id,
-                provider=provider,
-                endpoint=endpoint,
-                request_id=f"{key}-{part}",
-                metadata=metadata,
-            )
+        for part_key, path in zip(keys, paths, strict=True):
+            record = existing.get(part_key)
+            if record is None:
+                file_id = client.upload_file(path)
+                record = client.create(
+                    file_id,
+                    provider=provider,
+                    endpoint=endpoint,
+                    request_id=part_key,
+                    metadata=metadata,
+                )
             batch_ids.append(record["batch_id"])
             os.unlink(path)
     return GradientBatchJob(batch_ids, model, client)

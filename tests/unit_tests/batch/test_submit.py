@@ -108,11 +108,19 @@ def test_splits_on_bytes_too(emu: Any, monkeypatch: Any) -> None:
     assert all(str(i + 1) in m.content for i, m in enumerate(results(job)))
 
 
-def test_resubmit_with_the_same_request_id_creates_no_second_job(emu: Any) -> None:
-    first = submit_batch(llm(emu), ["a", "b"], client=client(emu), request_id="same")
-    again = submit_batch(llm(emu), ["a", "b"], client=client(emu), request_id="same")
-    assert again.id == first.id
-    assert len(client(emu).list()["data"]) == 1
+def test_resubmit_with_the_same_request_id_creates_no_job_and_no_upload(
+    emu: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(job_module, "MAX_LINES_PER_FILE", 2)  # three parts
+    prompts = [f"What is {i} + 1?" for i in range(5)]
+    first = submit_batch(llm(emu), prompts, client=client(emu), request_id="same")
+    uploads = len(emu.request_log.records("/v1/batches/files"))
+    again = submit_batch(llm(emu), prompts, client=client(emu), request_id="same")
+    assert again.id == first.id and len(first.batch_ids) == 3
+    assert len(client(emu).list()["data"]) == 3
+    assert len(emu.request_log.records("/v1/batches/files")) == uploads == 3  # no new upload
+    assert len(emu.request_log.records("/v1/batches", method="POST")) == 3
+    assert [str(i + 1) in m.content for i, m in enumerate(results(again))] == [True] * 5
 
 
 def test_resume_by_id_in_a_new_process(emu: Any, tmp_path: Path) -> None:
