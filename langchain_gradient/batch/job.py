@@ -21,7 +21,6 @@ import json
 import os
 import tempfile
 import uuid
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from langchain_gradient.batch.lines import (
     message_from_responses,
     openai_line,
     provider_of,
+    usage_of_line,
     uses_responses,
 )
 
@@ -204,6 +204,7 @@ class GradientBatchJob:
         self._spec = _unwrap(model)
         self.client = client
         self._records: dict[str, dict[str, Any]] = {}
+        self._counted: set[int] = set()
 
     @property
     def id(self) -> str:
@@ -307,7 +308,10 @@ class GradientBatchJob:
 
         ``raw=True`` yields each successful result line as the provider wrote it (a dict)
         instead of building an ``AIMessage``: several times faster for huge jobs."""
+        from langchain_gradient.callbacks import has_active_trackers
+
         model_id = str(self._spec.chat_model.model_name)
+        count = has_active_trackers()
         for record in self.refresh():
             if record["status"] not in TERMINAL:
                 raise GradientBatchError(
@@ -323,7 +327,10 @@ class GradientBatchJob:
             for kind in ("output_file_url", "error_file_url"):
                 if urls.get(kind):
                     for line in self.client.iter_result_lines(urls[kind]):
-                        yield self._read(line, model_id, raw)
+                        index, value = self._read(line, model_id, raw)
+                        if count:  # billed even when the answer does not parse
+                            self._count_cost(index, line, model_id)
+                        yield index, value
 
     def results(self, *, raw: bool = False) -> list[AIMessage | Any | GradientBatchItemError]:
         """One result per input, in input order: the ``AIMessage`` (or parsed structured
@@ -334,14 +341,10 @@ class GradientBatchJob:
         for index, value in self.iter_results(raw=raw):
             found[index] = value
         total = max(self.request_counts()["total"], (max(found) + 1) if found else 0)
-        warnings.warn(
-            "Batch cost is unknown: DigitalOcean bills batches below real-time prices but "
-            "publishes no discount (docs/batch.md), so no batch price is applied.",
-            UserWarning,
-            stacklevel=2,
-        )
         return [
-            found.get(i) or GradientBatchItemError("no result was returned for this input", index=i)
+            found[i]
+            if i in found  # a falsy answer ({} or 0 parsed) is still an answer
+            else GradientBatchItemError("no result was returned for this input", index=i)
             for i in range(total)
         ]
 
@@ -382,6 +385,18 @@ class GradientBatchJob:
                 str(exc), index=index, status_code=200, code="malformed_response", body=line
             )
         return index, self._parse(index, message)
+
+    def _count_cost(self, index: int, line: dict[str, Any], model_id: str) -> None:
+        """Report a result's usage to the active cost trackers, at batch prices, once per
+        input however often the results are read (lines without usage are not counted)."""
+        from langchain_gradient.callbacks import report_batch_usage
+
+        if index in self._counted:
+            return
+        model, usage = usage_of_line(line, model_id)
+        if usage:
+            self._counted.add(index)
+            report_batch_usage(model, usage)
 
     def _parse(self, index: int, message: AIMessage) -> Any:
         parser = self._spec.parser

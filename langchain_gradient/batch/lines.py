@@ -32,7 +32,7 @@ from langchain_core.messages.ai import UsageMetadata
 
 from langchain_gradient._chat_params import chat_request
 from langchain_gradient._messages import chat_result_from_response
-from langchain_gradient._usage import is_anthropic_model
+from langchain_gradient._usage import is_anthropic_model, to_usage_metadata
 
 CHAT_ENDPOINT = "/v1/chat/completions"
 RESPONSES_ENDPOINT = "/v1/responses"
@@ -261,6 +261,27 @@ def anthropic_usage(usage: Mapping[str, Any]) -> UsageMetadata:
         "input_token_details": {"cache_read": read, "cache_creation": created},
         "output_token_details": {},
     }
+
+
+def usage_of_line(line: Mapping[str, Any], model: str) -> tuple[str, UsageMetadata | None]:
+    """``(model id, UsageMetadata)`` of a result line, either provider's shape (what cost
+    tracking counts; the model is the one the answer names, as for ``invoke``); the usage
+    is ``None`` for a line that reports none (a failed or unrun request).
+
+    Example:
+        >>> usage_of_line({"custom_id": "0", "result": {"type": "succeeded", "message": {
+        ...     "model": "m", "usage": {"input_tokens": 2, "output_tokens": 1}}}}, "m")[1][
+        ...     "total_tokens"]
+        3
+    """
+    if "result" in line:  # Anthropic Message Batches
+        message = line["result"].get("message") or {}
+        if line["result"].get("type") != "succeeded" or not message.get("usage"):
+            return model, None
+        return str(message.get("model") or model), anthropic_usage(message["usage"])
+    body = (line.get("response") or {}).get("body") or {}
+    answered = str(body.get("model") or model)
+    return answered, to_usage_metadata(body.get("usage") or {}, answered)
 
 
 def message_from_anthropic(message: Mapping[str, Any]) -> AIMessage:

@@ -76,3 +76,10 @@ def test_a_failed_response_body_is_an_item_error_in_place(emu: Any) -> None:
     }
     index, item = job._read(line, model.model_name, raw=False)
     assert index == 3 and isinstance(item, GradientBatchItemError) and item.index == 3
+
+
+def test_a_falsy_parsed_answer_stays_in_place(emu: Any) -> None:
+    schema = {"title": "Sum", "type": "object", "properties": {"value": {"type": "integer"}}}
+    model = responses_llm(emu).with_structured_output(schema)
+    expected = model.invoke("What is 1 + 1?")
+    assert results(submit_batch(model, ["What is 1 + 1?"], client=client(emu))) == [expected]

@@ -164,12 +164,6 @@ def test_expired(emu: Any) -> None:
     assert job.status() == {"expired": 1} and item.code == "batch_expired"
 
 
-def test_results_cost_is_unknown_with_a_warning(emu: Any) -> None:
-    job = submit_batch(llm(emu), ["a"], client=client(emu)).wait(timeout=60)
-    with pytest.warns(UserWarning, match="cost is unknown"):
-        job.results()
-
-
 async def test_async_submit_and_await(emu: Any) -> None:
     job = await asubmit_batch(llm(emu), ["What is 1 + 1?"], client=client(emu))
     await job.await_done(timeout=60)
