@@ -51,6 +51,14 @@ if TYPE_CHECKING:
 
     from langchain_gradient.catalog.catalog import ModelCatalog
 
+__all__ = [
+    "BATCH_MODE",
+    "UNKNOWN_BATCH_PRICE",
+    "batch_price_source",
+    "batch_prices_from_card",
+    "load_batch_prices",
+]
+
 BATCH_MODE = "MODEL_BILLING_MODE_BATCH"
 _STANDARD_TIERS = (None, "MODEL_PRICING_TIER_UNSPECIFIED", "MODEL_PRICING_TIER_STANDARD")
 UNKNOWN_BATCH_PRICE = FigureSource(
