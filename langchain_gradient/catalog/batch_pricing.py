@@ -38,11 +38,9 @@ from langchain_gradient.catalog.control_api import (
     _PRICE_NAMES,
     API_CATALOG_SOURCE,
     CATALOG_PATH,
-    TOKEN_ENV_VARS,
-    ControlAPIError,
     _get,
+    require_do_token,
     resolve_api_base,
-    resolve_do_token,
 )
 from langchain_gradient.catalog.models import FigureSource, ModelInfo, Pricing
 
@@ -129,13 +127,7 @@ def load_batch_prices(
     """
     from langchain_gradient.catalog.catalog import ModelCatalog
 
-    token = resolve_do_token(do_token)
-    if token is None:
-        raise ControlAPIError(
-            "Reading batch prices needs a DigitalOcean API token: pass do_token= or set "
-            + " / ".join(TOKEN_ENV_VARS)
-            + " (a model access key does not authorize /v2)."
-        )
+    token = require_do_token(do_token, "Reading batch prices", "do_token")
     base = resolve_api_base(api_base)
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     models = {info.id: info for info in catalog}

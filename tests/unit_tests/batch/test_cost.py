@@ -156,3 +156,12 @@ def test_no_tracker_no_cost_work_and_no_warning(emu: Any) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnknownCostWarning)
         job.results()
+
+
+def test_load_batch_prices_needs_a_do_token(monkeypatch: Any) -> None:
+    from langchain_gradient.catalog.control_api import TOKEN_ENV_VARS, ControlAPIError
+
+    for name in TOKEN_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ControlAPIError, match="batch prices needs a DigitalOcean API token"):
+        load_batch_prices(ModelCatalog.load(), [OPENAI])
