@@ -83,17 +83,25 @@ _warned: set[str] = set()
 _warned_lock = threading.Lock()
 
 
-def _warn_once(model: str, reason: str) -> None:
+def _warn_once(model: str, reason: str, *, batch: bool = False) -> None:
+    key = f"{model}\n(batch)" if batch else model
     with _warned_lock:
-        if model in _warned:
+        if key in _warned:
             return
-        _warned.add(model)
-    warnings.warn(
-        f"Cost of Gradient model {model!r} is unknown ({reason}); it is counted as unknown, "
-        "not as zero. Refresh the catalog or pass a catalog with its prices.",
-        UnknownCostWarning,
-        stacklevel=3,
-    )
+        _warned.add(key)
+    if batch:
+        message = (
+            f"Batch cost of Gradient model {model!r} is unknown ({reason}); batch results are "
+            "counted as unknown, not as zero and not at real-time prices. Pass a catalog with "
+            "batch prices (langchain_gradient.catalog.batch_pricing.load_batch_prices) once "
+            "DigitalOcean states them."
+        )
+    else:
+        message = (
+            f"Cost of Gradient model {model!r} is unknown ({reason}); it is counted as unknown, "
+            "not as zero. Refresh the catalog or pass a catalog with its prices."
+        )
+    warnings.warn(message, UnknownCostWarning, stacklevel=3)
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,8 @@ class ModelUsageTotals:
     """Sum of the known costs."""
     cost_known: bool = True
     """False once any call's cost was unknown (then ``cost_usd`` is a lower bound)."""
+    batch_requests: int = 0
+    """How many of ``requests`` were Batch API results (priced at batch prices)."""
 
     @property
     def total_tokens(self) -> int:
@@ -226,9 +236,14 @@ class GradientCostCallbackHandler(BaseCallbackHandler):
 
     # ------------------------------------------------------------ recording
 
-    def add_usage(self, model: str, usage: Mapping[str, Any] | None) -> CostEstimate:
-        """Record one call's token usage (``UsageMetadata`` or a raw usage body)."""
-        return self._record(model, usage, {})
+    def add_usage(
+        self, model: str, usage: Mapping[str, Any] | None, *, batch: bool = False
+    ) -> CostEstimate:
+        """Record one call's token usage (``UsageMetadata`` or a raw usage body).
+
+        ``batch=True``: a Batch API result, priced at the model's batch prices (unknown
+        while no source states them; see ``estimate_cost(..., batch=True)``)."""
+        return self._record(model, usage, {}, batch=batch)
 
     def add_media_usage(
         self,
@@ -242,16 +257,21 @@ class GradientCostCallbackHandler(BaseCallbackHandler):
         return self._record(model, usage, units)
 
     def _record(
-        self, model: str, usage: Mapping[str, Any] | None, reported: MediaUnits
+        self,
+        model: str,
+        usage: Mapping[str, Any] | None,
+        reported: MediaUnits,
+        *,
+        batch: bool = False,
     ) -> CostEstimate:
         media: MediaUnits = {k: v for k, v in reported.items() if v is not None}  # type: ignore[assignment]
-        estimate = estimate_cost(model, usage, catalog=self._catalog, **media)
+        estimate = estimate_cost(model, usage, catalog=self._catalog, batch=batch, **media)
         missing = sorted(set(reported) - set(media))
         if missing:  # a unit the tool could not measure: the cost is unknown
             note = f"{', '.join(missing)} not reported"
             estimate = replace(estimate, total_usd=None, notes=(*estimate.notes, note))
         if not estimate.known:
-            _warn_once(model, "; ".join(estimate.notes) or "no price")
+            _warn_once(model, "; ".join(estimate.notes) or "no price", batch=batch)
         with self._lock:
             totals = self._totals.get(model, ModelUsageTotals())
             self._totals[model] = replace(
@@ -264,6 +284,7 @@ class GradientCostCallbackHandler(BaseCallbackHandler):
                 reasoning_tokens=totals.reasoning_tokens + estimate.reasoning_tokens,
                 cost_usd=totals.cost_usd + (estimate.total_usd or 0.0),
                 cost_known=totals.cost_known and estimate.known,
+                batch_requests=totals.batch_requests + batch,
                 **{unit: getattr(totals, unit) + media.get(unit, 0) for unit in _MEDIA_UNITS},
             )
         return estimate
@@ -427,6 +448,29 @@ def report_media_usage(
     for handler in _active_handlers():
         estimate = handler.add_media_usage(model, usage=usage, **units)
     return estimate
+
+
+def report_batch_usage(model: str, usage: Mapping[str, Any] | None) -> None:
+    """Count one Batch API result in the active trackers, at batch prices.
+
+    Batch results never pass through a chat model's callbacks, so
+    :class:`~langchain_gradient.batch.GradientBatchJob` calls this hook for each result
+    it reads (once per input).
+
+    Example:
+        >>> with get_gradient_callback() as cb:  # doctest: +SKIP
+        ...     report_batch_usage("openai-gpt-4o-mini", {"input_tokens": 9,
+        ...                        "output_tokens": 3, "total_tokens": 12})
+        >>> cb.cost_partial, cb.unpriced_models  # doctest: +SKIP
+        (True, ['openai-gpt-4o-mini'])
+    """
+    for handler in _active_handlers():
+        handler.add_usage(model, usage, batch=True)
+
+
+def has_active_trackers() -> bool:
+    """True inside a :func:`get_gradient_callback` block (here or process-wide)."""
+    return bool(_active_handlers())
 
 
 def report_embeddings_usage(model: str, usage: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from langchain_gradient.emulator.batches import batch_controls
-from tests.unit_tests.batch.contract_schema import errors, response_schema
+from langchain_gradient.emulator.contract import check_response
 
 MODEL = "openai-gpt-4o-mini"
 
@@ -22,7 +22,7 @@ def _line(i: int, model: str = MODEL, url: str = "/v1/chat/completions") -> dict
 def _upload(http: Any, lines: list[Any]) -> str:
     intent = http.post("/v1/batches/files", json={"file_name": "in.jsonl"})
     assert intent.status_code == 201
-    assert errors(intent.json(), response_schema("/v1/batches/files", "post", "201")) == []
+    assert check_response("POST", "/v1/batches/files", 201, intent.json()) is None
     raw = b"".join(
         (line if isinstance(line, bytes) else json.dumps(line).encode()) + b"\n" for line in lines
     )
@@ -63,16 +63,14 @@ def test_lifecycle_results_and_contract_shapes(fast: Any, http: Any) -> None:
     batch_controls(fast.state).fail_custom_ids = {"1"}
     created = _create(http, _upload(http, [_line(i) for i in range(3)]))
     assert created.status_code == 201
-    assert errors(created.json(), response_schema("/v1/batches", "post", "201")) == []
+    assert check_response("POST", "/v1/batches", 201, created.json()) is None
     assert created.json()["status"] == "validating"
     batch_id = created.json()["batch_id"]
     done = _wait(http, batch_id, {"completed"})
     assert done["request_counts"] == {"total": 3, "completed": 2, "failed": 1}
-    assert errors(done, response_schema("/v1/batches/{batch_id}", "get", "200")) == []
+    assert check_response("GET", f"/v1/batches/{batch_id}", 200, done) is None
     links = http.get(f"/v1/batches/{batch_id}/results")
-    assert (
-        errors(links.json(), response_schema("/v1/batches/{batch_id}/results", "get", "200")) == []
-    )
+    assert check_response("GET", f"/v1/batches/{batch_id}/results", 200, links.json()) is None
     output = [json.loads(x) for x in http.get(links.json()["output_file_url"]).text.splitlines()]
     failed = [json.loads(x) for x in http.get(links.json()["error_file_url"]).text.splitlines()]
     assert sorted(x["custom_id"] for x in output) == ["0", "2"]
@@ -82,7 +80,7 @@ def test_lifecycle_results_and_contract_shapes(fast: Any, http: Any) -> None:
     assert "4" in answer["2"] and "2" in answer["0"]  # the scripted model's arithmetic
     assert failed[0]["custom_id"] == "1" and failed[0]["response"]["status_code"] == 500
     listing = http.get("/v1/batches", params={"limit": 1}).json()
-    assert errors(listing, response_schema("/v1/batches", "get", "200")) == []
+    assert check_response("GET", "/v1/batches", 200, listing) is None
     assert listing["data"][0]["batch_id"] == batch_id
 
 
@@ -162,9 +160,14 @@ def test_expired_past_the_completion_window(fast: Any, http: Any) -> None:
 def test_upload_url_expires_after_15_minutes_and_is_signed(fast: Any, http: Any) -> None:
     intent = http.post("/v1/batches/files", json={"file_name": "in.jsonl"}).json()
     tampered = intent["upload_url"].replace("X-Amz-Expires=900", "X-Amz-Expires=99999")
-    assert http.put(tampered, content=b"{}\n").status_code == 403
+    refused = http.put(tampered, content=b"{}\n")
+    assert refused.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in refused.text
     fast.clock.advance(901)
-    assert http.put(intent["upload_url"], content=b"{}\n").status_code == 403
+    expired = http.put(intent["upload_url"], content=b"{}\n")
+    assert expired.status_code == 403  # as S3 answers an expired presigned URL: XML
+    assert expired.headers["content-type"].startswith("application/xml")
+    assert "<Code>AccessDenied</Code><Message>Request has expired</Message>" in expired.text
+    assert "<X-Amz-Expires>900</X-Amz-Expires>" in expired.text
     assert (
         http.post("/v1/batches/files", json={"file_name": "inputs.txt"}).status_code == 400
     )  # the contract pattern: .jsonl

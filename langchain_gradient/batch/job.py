@@ -21,7 +21,6 @@ import json
 import os
 import tempfile
 import uuid
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +39,14 @@ from langchain_gradient.batch.client import (
 from langchain_gradient.batch.lines import (
     anthropic_line,
     chat_body,
+    endpoint_of,
     message_from_anthropic,
     message_from_openai,
+    message_from_responses,
     openai_line,
     provider_of,
+    usage_of_line,
+    uses_responses,
 )
 
 MAX_LINES_PER_FILE = 50_000
@@ -95,13 +98,15 @@ class _Model:
 def _unwrap(model: Any) -> _Model:
     """The chat model, its bound kwargs and any structured-output parser of ``model``."""
     from langchain_gradient.chat_models import ChatGradient
+    from langchain_gradient.responses import GradientResponses
 
     parser = None
     if isinstance(model, RunnableSequence):
         steps = model.steps
         if len(steps) != 2:
             raise ValueError(
-                "submit_batch takes a chat model, model.bind_tools(...), model.bind(...) or "
+                "submit_batch takes a ChatGradient or GradientResponses, model.bind_tools(...), "
+                "model.bind(...) or "
                 "model.with_structured_output(schema) (without include_raw)."
             )
         model, parser = steps
@@ -109,9 +114,10 @@ def _unwrap(model: Any) -> _Model:
     while isinstance(model, RunnableBinding):
         kwargs = {**model.kwargs, **kwargs}
         model = model.bound
-    if not isinstance(model, ChatGradient):
+    if not isinstance(model, (ChatGradient, GradientResponses)):
         raise TypeError(
-            f"submit_batch needs a ChatGradient (optionally bound), got {type(model).__name__}."
+            "submit_batch needs a ChatGradient or GradientResponses (optionally bound), "
+            f"got {type(model).__name__}."
         )
     return _Model(model, kwargs, parser)
 
@@ -129,12 +135,20 @@ def supported_models() -> list[str]:
     return sorted(m.id for m in catalog.models("chat") if provider_of(m.id) is not None)
 
 
-def _check_model(model_id: str) -> str:
+def _check_model(model_id: str, chat_model: Any = None) -> str:
     provider = provider_of(model_id)
     if provider is None:
         raise ValueError(
             f"The Batch API does not take {model_id!r}: it runs OpenAI and Anthropic models "
             f"only. Models that work: {', '.join(supported_models())}."
+        )
+    if provider == "anthropic" and chat_model is not None and uses_responses(chat_model):
+        openai = [m for m in supported_models() if provider_of(m) == "openai"]
+        raise ValueError(
+            f"GradientResponses lines go to the Batch API's /v1/responses endpoint, which it "
+            f"takes for provider 'openai' only, so not for {model_id!r} (gradient-api.md "
+            "§13.2). Use ChatGradient for Anthropic models (its lines become Anthropic "
+            f"Message Batches params), or an OpenAI model: {', '.join(openai)}."
         )
     return provider
 
@@ -142,6 +156,7 @@ def _check_model(model_id: str) -> str:
 def _write_parts(spec: _Model, inputs: Iterable[Any], directory: Path) -> tuple[str, list[Path]]:
     """Build every line into files of at most 50,000 lines / 200 MB; return provider, paths."""
     chat_model = spec.chat_model
+    url = endpoint_of(chat_model)
     provider = ""
     paths: list[Path] = []
     out = None
@@ -151,9 +166,13 @@ def _write_parts(spec: _Model, inputs: Iterable[Any], directory: Path) -> tuple[
             messages = chat_model._convert_input(item).to_messages()
             body = chat_body(chat_model, messages, spec.kwargs)
             if not provider:
-                provider = _check_model(str(body["model"]))
-            make = anthropic_line if provider == "anthropic" else openai_line
-            raw = json.dumps(make(str(index), body), separators=(",", ":")).encode() + b"\n"
+                provider = _check_model(str(body["model"]), chat_model)
+            line = (
+                anthropic_line(str(index), body)
+                if provider == "anthropic"
+                else openai_line(str(index), body, url)
+            )
+            raw = json.dumps(line, separators=(",", ":")).encode() + b"\n"
             if out is None or lines >= MAX_LINES_PER_FILE or size + len(raw) > MAX_BYTES_PER_FILE:
                 if out is not None:
                     out.close()
@@ -185,6 +204,7 @@ class GradientBatchJob:
         self._spec = _unwrap(model)
         self.client = client
         self._records: dict[str, dict[str, Any]] = {}
+        self._counted: set[int] = set()
 
     @property
     def id(self) -> str:
@@ -288,7 +308,10 @@ class GradientBatchJob:
 
         ``raw=True`` yields each successful result line as the provider wrote it (a dict)
         instead of building an ``AIMessage``: several times faster for huge jobs."""
+        from langchain_gradient.callbacks import has_active_trackers
+
         model_id = str(self._spec.chat_model.model_name)
+        count = has_active_trackers()
         for record in self.refresh():
             if record["status"] not in TERMINAL:
                 raise GradientBatchError(
@@ -304,7 +327,10 @@ class GradientBatchJob:
             for kind in ("output_file_url", "error_file_url"):
                 if urls.get(kind):
                     for line in self.client.iter_result_lines(urls[kind]):
-                        yield self._read(line, model_id, raw)
+                        index, value = self._read(line, model_id, raw)
+                        if count:  # billed even when the answer does not parse
+                            self._count_cost(index, line, model_id)
+                        yield index, value
 
     def results(self, *, raw: bool = False) -> list[AIMessage | Any | GradientBatchItemError]:
         """One result per input, in input order: the ``AIMessage`` (or parsed structured
@@ -315,14 +341,10 @@ class GradientBatchJob:
         for index, value in self.iter_results(raw=raw):
             found[index] = value
         total = max(self.request_counts()["total"], (max(found) + 1) if found else 0)
-        warnings.warn(
-            "Batch cost is unknown: DigitalOcean bills batches below real-time prices but "
-            "publishes no discount (docs/batch.md), so no batch price is applied.",
-            UserWarning,
-            stacklevel=2,
-        )
         return [
-            found.get(i) or GradientBatchItemError("no result was returned for this input", index=i)
+            found[i]
+            if i in found  # a falsy answer ({} or 0 parsed) is still an answer
+            else GradientBatchItemError("no result was returned for this input", index=i)
             for i in range(total)
         ]
 
@@ -353,7 +375,28 @@ class GradientBatchJob:
             )
         if raw:
             return index, line
-        return index, self._parse(index, message_from_openai(response["body"], model_id))
+        try:
+            if uses_responses(self._spec.chat_model):
+                message = message_from_responses(self._spec.chat_model, response["body"])
+            else:
+                message = message_from_openai(response["body"], model_id)
+        except GradientError as exc:  # a 200 that is a failure, or an unreadable body
+            return index, GradientBatchItemError(
+                str(exc), index=index, status_code=200, code="malformed_response", body=line
+            )
+        return index, self._parse(index, message)
+
+    def _count_cost(self, index: int, line: dict[str, Any], model_id: str) -> None:
+        """Report a result's usage to the active cost trackers, at batch prices, once per
+        input however often the results are read (lines without usage are not counted)."""
+        from langchain_gradient.callbacks import report_batch_usage
+
+        if index in self._counted:
+            return
+        model, usage = usage_of_line(line, model_id)
+        if usage:
+            self._counted.add(index)
+            report_batch_usage(model, usage)
 
     def _parse(self, index: int, message: AIMessage) -> Any:
         parser = self._spec.parser
@@ -387,33 +430,41 @@ def submit_batch(
 ) -> GradientBatchJob:
     """Submit ``inputs`` (anything ``invoke`` takes) to the Batch API as one job.
 
-    ``model`` is a ``ChatGradient``, optionally with ``bind_tools``, ``bind(...)`` or
+    ``model`` is a ``ChatGradient`` or a ``GradientResponses`` (OpenAI models; lines go
+    to ``/v1/responses``), optionally with ``bind_tools``, ``bind(...)`` or
     ``with_structured_output``. ``request_id`` makes the submission idempotent: the same
     inputs with the same key return the existing jobs (part ``n`` uses
-    ``f"{request_id}-{n}"``). Raises ``ValueError`` before uploading anything when the
-    model is not one the Batch API takes.
+    ``f"{request_id}-{n}"``), found with :meth:`GradientBatchClient.find_by_request_id`
+    before anything is uploaded, so a resubmission uploads nothing and creates nothing.
+    Raises ``ValueError`` before uploading anything when the model is not one the Batch
+    API takes.
 
     Example:
         >>> job = submit_batch(llm.with_structured_output(Label), texts,
         ...                    request_id="labels-v1")  # doctest: +SKIP
     """
     spec = _unwrap(model)
-    _check_model(str(spec.chat_model.model_name))
+    _check_model(str(spec.chat_model.model_name), spec.chat_model)
     client = client or _client_for(spec.chat_model, {})
     key = request_id or str(uuid.uuid4())
     with tempfile.TemporaryDirectory(prefix="gradient-batch-") as tmp:
         provider, paths = _write_parts(spec, inputs, Path(tmp))
-        endpoint = "/v1/chat/completions" if provider == "openai" else None
+        endpoint = endpoint_of(spec.chat_model) if provider == "openai" else None
+        keys = [f"{key}-{part}" for part in range(len(paths))]
+        # A resubmission finds its jobs first: no second upload, no second job.
+        existing = client.find_by_request_id(keys) if request_id else {}
         batch_ids = []
-        for part, path in enumerate(paths):
-            file_id = client.upload_file(path)
-            record = client.create(
-                file_id,
-                provider=provider,
-                endpoint=endpoint,
-                request_id=f"{key}-{part}",
-                metadata=metadata,
-            )
+        for part_key, path in zip(keys, paths, strict=True):
+            record = existing.get(part_key)
+            if record is None:
+                file_id = client.upload_file(path)
+                record = client.create(
+                    file_id,
+                    provider=provider,
+                    endpoint=endpoint,
+                    request_id=part_key,
+                    metadata=metadata,
+                )
             batch_ids.append(record["batch_id"])
             os.unlink(path)
     return GradientBatchJob(batch_ids, model, client)

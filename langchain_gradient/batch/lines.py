@@ -1,10 +1,15 @@
 """One batch line per input, built by the model's own request builder, and read back.
 
-The body of each line is exactly what ``invoke`` would send: ``ChatGradient._payload``
-(which calls :func:`~langchain_gradient._chat_params.build_chat_payload`) and
-:func:`~langchain_gradient._chat_params.chat_request` produce it, with every bound
-argument (tools, ``tool_choice``, ``response_format``, sampling) applied. OpenAI models
-get the OpenAI Batch line ``{custom_id, method, url, body}``; Anthropic models the
+The body of each line is exactly what ``invoke`` would send: for ``ChatGradient``,
+``ChatGradient._payload`` (which calls
+:func:`~langchain_gradient._chat_params.build_chat_payload`) and
+:func:`~langchain_gradient._chat_params.chat_request` produce it; for
+``GradientResponses``, its own ``_request`` (the ``POST /v1/responses`` body); with every
+bound argument (tools, ``tool_choice``, ``response_format``, sampling) applied. OpenAI
+models get the OpenAI Batch line ``{custom_id, method, url, body}`` (``url`` is
+``/v1/chat/completions`` or ``/v1/responses``, both endpoints the contract's
+``POST /v1/batches`` takes for ``provider: "openai"``, ``gradient-api.md`` §13.2);
+Anthropic models (``ChatGradient`` only) the
 Message Batches line ``{custom_id, params}``, the chat body converted to the Messages
 shape (system prompt, content blocks with ``cache_control``, tools with
 ``input_schema``, ``tool_choice``, reasoning as ``thinking``).
@@ -27,9 +32,10 @@ from langchain_core.messages.ai import UsageMetadata
 
 from langchain_gradient._chat_params import chat_request
 from langchain_gradient._messages import chat_result_from_response
-from langchain_gradient._usage import is_anthropic_model
+from langchain_gradient._usage import is_anthropic_model, to_usage_metadata
 
 CHAT_ENDPOINT = "/v1/chat/completions"
+RESPONSES_ENDPOINT = "/v1/responses"
 ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
 """Anthropic requires ``max_tokens``; used when the model sets no output budget."""
 _LOCAL_KWARGS = ("ls_structured_output_format", "stream_usage", "stream")
@@ -49,17 +55,42 @@ def provider_of(model: str) -> str | None:
     return None
 
 
+def uses_responses(chat_model: Any) -> bool:
+    """True for a ``GradientResponses`` model (its lines go to ``/v1/responses``)."""
+    from langchain_gradient.responses import GradientResponses
+
+    return isinstance(chat_model, GradientResponses)
+
+
+def endpoint_of(chat_model: Any) -> str:
+    """The OpenAI batch ``url`` for ``chat_model``'s lines.
+
+    Example:
+        >>> from langchain_gradient import GradientResponses
+        >>> endpoint_of(GradientResponses(api_key="k"))
+        '/v1/responses'
+    """
+    return RESPONSES_ENDPOINT if uses_responses(chat_model) else CHAT_ENDPOINT
+
+
 def chat_body(chat_model: Any, messages: list[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON body ``invoke`` would send for ``messages`` with bound ``kwargs``."""
+    """The JSON body ``invoke`` would send for ``messages`` with bound ``kwargs``.
+
+    A ``ChatGradient`` gives its chat-completions body; a ``GradientResponses`` the body
+    its own request builder makes for ``POST /v1/responses`` (the first request
+    ``invoke`` sends; with ``use_previous_response_id`` that is the stateful one)."""
     call = {k: v for k, v in kwargs.items() if k not in _LOCAL_KWARGS}
     stop = call.pop("stop", None)
+    if uses_responses(chat_model):
+        responses_body: dict[str, Any] = chat_model._request(messages, stop, False, **call).payload
+        return responses_body
     payload = chat_model._payload(messages, stop, call, stream=False)
     body: dict[str, Any] = chat_request(payload)["body"]
     return body
 
 
-def openai_line(custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {"custom_id": custom_id, "method": "POST", "url": CHAT_ENDPOINT, "body": body}
+def openai_line(custom_id: str, body: dict[str, Any], url: str = CHAT_ENDPOINT) -> dict[str, Any]:
+    return {"custom_id": custom_id, "method": "POST", "url": url, "body": body}
 
 
 def anthropic_line(custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +233,57 @@ def message_from_openai(body: Mapping[str, Any], model: str) -> AIMessage:
     return message
 
 
+def message_from_responses(chat_model: Any, body: Mapping[str, Any]) -> AIMessage:
+    """A Responses result body as the ``AIMessage`` ``GradientResponses.invoke`` returns
+    (its own reader: a failed or malformed body raises as it would there)."""
+    message = chat_model._result(body).generations[0].message
+    assert isinstance(message, AIMessage)
+    return message
+
+
+def anthropic_usage(usage: Mapping[str, Any]) -> UsageMetadata:
+    """Anthropic Messages ``usage`` as ``UsageMetadata`` (input counts cache reads and
+    writes, which Anthropic reports apart).
+
+    Example:
+        >>> anthropic_usage({"input_tokens": 3, "output_tokens": 5,
+        ...                  "cache_read_input_tokens": 10})["input_tokens"]
+        13
+    """
+    read = int(usage.get("cache_read_input_tokens") or 0)
+    created = int(usage.get("cache_creation_input_tokens") or 0)
+    input_tokens = int(usage.get("input_tokens") or 0) + read + created
+    output_tokens = int(usage.get("output_tokens") or 0)
+    return {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": input_tokens + output_tokens,
+        "input_token_details": {"cache_read": read, "cache_creation": created},
+        "output_token_details": {},
+    }
+
+
+def usage_of_line(line: Mapping[str, Any], model: str) -> tuple[str, UsageMetadata | None]:
+    """``(model id, UsageMetadata)`` of a result line, either provider's shape (what cost
+    tracking counts; the model is the one the answer names, as for ``invoke``); the usage
+    is ``None`` for a line that reports none (a failed or unrun request).
+
+    Example:
+        >>> usage_of_line({"custom_id": "0", "result": {"type": "succeeded", "message": {
+        ...     "model": "m", "usage": {"input_tokens": 2, "output_tokens": 1}}}}, "m")[1][
+        ...     "total_tokens"]
+        3
+    """
+    if "result" in line:  # Anthropic Message Batches
+        message = line["result"].get("message") or {}
+        if line["result"].get("type") != "succeeded" or not message.get("usage"):
+            return model, None
+        return str(message.get("model") or model), anthropic_usage(message["usage"])
+    body = (line.get("response") or {}).get("body") or {}
+    answered = str(body.get("model") or model)
+    return answered, to_usage_metadata(body.get("usage") or {}, answered)
+
+
 def message_from_anthropic(message: Mapping[str, Any]) -> AIMessage:
     """An Anthropic Messages result as an ``AIMessage`` (text, tool calls, usage)."""
     texts: list[str] = []
@@ -217,18 +299,7 @@ def message_from_anthropic(message: Mapping[str, Any]) -> AIMessage:
             )
         elif kind == "thinking":
             reasoning.append(block.get("thinking", ""))
-    usage = message.get("usage") or {}
-    read = int(usage.get("cache_read_input_tokens") or 0)
-    created = int(usage.get("cache_creation_input_tokens") or 0)
-    input_tokens = int(usage.get("input_tokens") or 0) + read + created
-    output_tokens = int(usage.get("output_tokens") or 0)
-    metadata: UsageMetadata = {
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "total_tokens": input_tokens + output_tokens,
-        "input_token_details": {"cache_read": read, "cache_creation": created},
-        "output_token_details": {},
-    }
+    metadata = anthropic_usage(message.get("usage") or {})
     extra = {"reasoning_content": "\n".join(reasoning)} if reasoning else {}
     return AIMessage(
         content="".join(texts),

@@ -70,6 +70,18 @@ def resolve_do_token(explicit: SecretStr | str | None = None) -> SecretStr | Non
     return SecretStr(value) if value else None
 
 
+def require_do_token(explicit: SecretStr | str | None, what: str, argument: str) -> SecretStr:
+    """:func:`resolve_do_token`, or a :class:`ControlAPIError` saying how to give one."""
+    secret = resolve_do_token(explicit)
+    if secret is None:
+        raise ControlAPIError(
+            f"{what} needs a DigitalOcean API token: pass {argument}= or set "
+            + " / ".join(TOKEN_ENV_VARS)
+            + " (a model access key does not authorize /v2)."
+        )
+    return secret
+
+
 def resolve_api_base(explicit: str | None = None) -> str:
     return (explicit or os.environ.get(API_BASE_ENV_VAR) or DEFAULT_API_BASE).rstrip("/")
 
@@ -235,13 +247,7 @@ def load_router_presets(
         >>> load_router_presets(api_base="http://127.0.0.1:8080")  # doctest: +SKIP
         [RouterPreset(name='default', ...), ...]
     """
-    secret = resolve_do_token(token)
-    if secret is None:
-        raise ControlAPIError(
-            "Reading Inference Routers needs a DigitalOcean API token: pass token= or set "
-            + " / ".join(TOKEN_ENV_VARS)
-            + " (a model access key does not authorize /v2)."
-        )
+    secret = require_do_token(token, "Reading Inference Routers", "token")
     base = resolve_api_base(api_base)
     found: list[RouterPreset] = []
     url = f"{base}{ROUTERS_PATH}"

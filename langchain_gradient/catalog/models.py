@@ -157,6 +157,11 @@ class ModelInfo:
     """Other display names seen for this model (used to read the pricing page)."""
     endpoints: tuple[str, ...] = ()
     """API paths known to serve it, e.g. ``("/v1/chat/completions", "/v1/responses")``."""
+    batch_pricing: Pricing | None = None
+    """Prices of Batch API requests (DigitalOcean's ``MODEL_BILLING_MODE_BATCH`` pricing
+    variant); ``None`` means unknown, never the real-time price. Its source is
+    ``sources["batch_pricing"]``, or :data:`~langchain_gradient.catalog.batch_pricing.
+    UNKNOWN_BATCH_PRICE` while no source states the discount (``gradient-api.md`` §13.2)."""
 
     @property
     def is_anthropic(self) -> bool:

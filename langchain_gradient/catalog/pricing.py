@@ -150,6 +150,7 @@ def estimate_cost(
     usage: Mapping[str, Any] | None = None,
     *,
     catalog: ModelCatalog | None = None,
+    batch: bool = False,
     **units: Unpack[MediaUnits],
 ) -> CostEstimate:
     """Estimate what a call cost, from a ``UsageMetadata`` (or a raw usage body) and media units.
@@ -161,6 +162,9 @@ def estimate_cost(
             body (converted with the provider rule).
         units: media units (:class:`MediaUnits`: images, seconds, megapixels,
             characters, videos), billed per unit.
+        batch: price a Batch API request: with the model's batch prices
+            (``ModelInfo.batch_pricing``) only; without them the cost is unknown
+            (:mod:`~langchain_gradient.catalog.batch_pricing`), never the real-time price.
 
     Example:
         >>> estimate_cost("fal-ai/fast-sdxl", seconds=2.0).total_usd
@@ -198,9 +202,21 @@ def estimate_cost(
         note = f"unknown model {model_id!r}: cost unknown"
         return CostEstimate(model_id, None, notes=(note,), **counts)
 
-    prices = info.pricing
     notes: list[str] = []
     unknown: list[str] = []
+    prices = info.pricing
+    if batch:
+        if info.batch_pricing is None:
+            from langchain_gradient.catalog.batch_pricing import batch_price_source
+
+            source = batch_price_source(info)
+            note = (
+                f"no batch price known for {info.id!r} ({source.source}: {source.note}); "
+                "real-time prices are not applied to batch requests"
+            )
+            return CostEstimate(model_id, None, notes=(note,), **counts)
+        prices = info.batch_pricing
+        notes.append("priced at batch prices")
 
     def token_cost(count: int, price: float | None, what: str) -> float:
         if not count:

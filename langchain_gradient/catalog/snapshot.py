@@ -76,5 +76,8 @@ def model_info_from_dict(data: Mapping[str, Any]) -> ModelInfo:
         conflicts=tuple(data.get("conflicts") or ()),
         aliases=tuple(data.get("aliases") or ()),
         endpoints=tuple(data.get("endpoints") or ()),
+        batch_pricing=(
+            Pricing(**_known(Pricing, data["batch_pricing"])) if data.get("batch_pricing") else None
+        ),
     )
     return ModelInfo(**values)

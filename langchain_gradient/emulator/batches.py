@@ -4,9 +4,10 @@
 ``upload_url`` is a presigned ``PUT`` URL served by this emulator under
 ``/batch-storage/`` (the contract's example is a Spaces/S3 presigned URL with
 ``X-Amz-Expires=900``: valid 15 minutes, on the emulator clock; an expired or tampered
-URL answers S3's ``403 AccessDenied``). The upload is streamed to disk, never held in
-memory. ``POST /v1/batches`` (201; ``request_id`` makes it idempotent: the same key
-returns the existing job, the same key for a different file is a 409), ``GET
+URL answers as S3 does: ``403`` with an XML ``<Error>`` body, code ``AccessDenied``
+"Request has expired" or ``SignatureDoesNotMatch``; :class:`StorageError`). The upload
+is streamed to disk, never held in memory. ``POST /v1/batches`` (201; ``request_id``
+makes it idempotent: the same key returns the existing job), ``GET
 /v1/batches`` (newest first, ``after``/``limit``/``status``), ``GET
 /v1/batches/{id}``, ``GET /v1/batches/{id}/results`` (412 until the job ends; then
 presigned download URLs) and ``POST /v1/batches/{id}/cancel`` (409 while
@@ -18,7 +19,8 @@ clock (:attr:`BatchControls.durations`), or ``failed`` (a malformed line, see
 move the clock with ``emu.clock.advance``), ``cancelling -> cancelled``. Every line is
 answered by the scripted model, so results are checkable; tests make chosen lines fail
 on the server with :attr:`BatchControls.fail_custom_ids`, and keep a job running with
-:attr:`BatchControls.stall`.
+:attr:`BatchControls.stall`; :attr:`BatchControls.cut_uploads` and
+:attr:`BatchControls.cut_downloads` drop the connection half-way through a transfer.
 
 Example:
     >>> controls = batch_controls(EmulatorState())
@@ -95,6 +97,11 @@ class BatchControls:
     fail_message: str = "The model failed to process this request."
     stall: bool = False
     """Jobs stop before their first line and stay ``in_progress`` (to cancel or expire)."""
+    cut_uploads: int = 0
+    """The next N presigned uploads lose their connection half-way through the body (what
+    was received is dropped; the file stays not uploaded)."""
+    cut_downloads: int = 0
+    """The next N result downloads lose their connection after half the file."""
 
 
 @dataclass
@@ -218,38 +225,84 @@ async def handle_create_file(request: web.Request) -> web.Response:
     )
 
 
+class StorageError(Exception):
+    """An S3-style refusal from the presigned storage routes (answered as S3 answers).
+
+    The contract's ``upload_url`` example is a DigitalOcean Spaces (S3-compatible)
+    presigned URL; S3 refuses a bad presigned request with an XML ``<Error>`` body:
+    ``403 AccessDenied`` "Request has expired" once ``X-Amz-Date`` + ``X-Amz-Expires`` has
+    passed, ``403 SignatureDoesNotMatch`` for a tampered URL, ``404 NoSuchKey`` (Amazon S3
+    User Guide, "Download and upload objects with presigned URLs" and "Error responses").
+    """
+
+    def __init__(self, status: int, code: str, message: str, **fields: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+    def response(self) -> web.Response:
+        from xml.sax.saxutils import escape
+
+        parts = [f"<Code>{self.code}</Code>", f"<Message>{escape(self.message)}</Message>"]
+        parts += [f"<{k}>{escape(v)}</{k}>" for k, v in self.fields.items()]
+        parts.append(f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId>")
+        body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>"
+        return web.Response(status=self.status, text=body, content_type="application/xml")
+
+
 def _check_signature(request: web.Request, method: str, name: str) -> None:
     store = _store_of(request)
     date = request.query.get("X-Amz-Date", "")
     seconds = request.query.get("X-Amz-Expires", "")
     given = request.query.get("X-Amz-Signature", "")
     if not hmac.compare_digest(given, store.sign(method, name, date, seconds)):
-        raise _access_denied("The request signature we calculated does not match.")
+        raise StorageError(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        )
     signed = datetime.strptime(date, _AMZ_DATE).replace(tzinfo=timezone.utc).timestamp()
-    if state_of(request).clock.now() > signed + int(seconds):
-        raise _access_denied("Request has expired")
+    now = state_of(request).clock.now()
+    if now > signed + int(seconds):
+        raise StorageError(
+            403,
+            "AccessDenied",
+            "Request has expired",
+            **{
+                "X-Amz-Expires": seconds,
+                "Expires": _iso(signed + int(seconds)) or "",
+                "ServerTime": _iso(now) or "",
+            },
+        )
 
 
-def _access_denied(message: str) -> EmulatorHTTPError:
-    return EmulatorHTTPError(403, message, code="AccessDenied")
+def _no_such_key() -> StorageError:
+    return StorageError(404, "NoSuchKey", "The specified key does not exist.")
 
 
 async def handle_upload(request: web.Request) -> web.Response:
     """``PUT /batch-storage/uploads/{file}.jsonl``: the presigned upload, streamed to disk."""
     name = f"uploads/{request.match_info['name']}"
-    _check_signature(request, "PUT", name)
+    try:
+        _check_signature(request, "PUT", name)
+    except StorageError as error:
+        return error.response()
     store = _store_of(request)
     file_id = request.match_info["name"].removesuffix(".jsonl")
     stored = store.files.get(file_id)
     if stored is None:
-        raise EmulatorHTTPError(404, "The specified key does not exist.", code="NoSuchKey")
+        return _no_such_key().response()
     partial = stored.path.with_suffix(".part")
     size = 0
+    cut = _take(store.controls, "cut_uploads")
+    expected = int(request.headers.get("Content-Length") or 0)
     try:
         with partial.open("wb") as out:
-            async for chunk in request.content.iter_chunked(1 << 20):
+            async for chunk in request.content.iter_chunked(1 << 16):
                 out.write(chunk)
                 size += len(chunk)
+                if cut and size >= expected // 2:
+                    _cut(request)
+                    raise ConnectionResetError("upload cut by BatchControls.cut_uploads")
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -259,17 +312,44 @@ async def handle_upload(request: web.Request) -> web.Response:
     return web.Response(status=200, headers={"ETag": f'"{digest}"'})
 
 
+def _take(controls: BatchControls, name: str) -> bool:
+    """Use up one of the ``cut_uploads`` / ``cut_downloads`` counters, if any is left."""
+    left = int(getattr(controls, name))
+    if left > 0:
+        setattr(controls, name, left - 1)
+    return left > 0
+
+
+def _cut(request: web.Request) -> None:
+    if request.transport is not None:
+        request.transport.close()
+
+
 handle_upload.streams_body = True  # type: ignore[attr-defined]
 
 
 async def handle_download(request: web.Request) -> web.StreamResponse:
     """``GET /batch-storage/results/{name}``: an output or error file, streamed."""
     name = f"results/{request.match_info['name']}"
-    _check_signature(request, "GET", name)
-    path = _store_of(request).objects.get(name)
+    try:
+        _check_signature(request, "GET", name)
+    except StorageError as error:
+        return error.response()
+    store = _store_of(request)
+    path = store.objects.get(name)
     if path is None or not path.exists():
-        raise EmulatorHTTPError(404, "The specified key does not exist.", code="NoSuchKey")
-    return web.FileResponse(path, headers={"Content-Type": "application/jsonl"})
+        return _no_such_key().response()
+    if not _take(store.controls, "cut_downloads"):
+        return web.FileResponse(path, headers={"Content-Type": "application/jsonl"})
+    size = path.stat().st_size
+    response = web.StreamResponse(
+        status=200, headers={"Content-Type": "application/jsonl", "Content-Length": str(size)}
+    )
+    await response.prepare(request)
+    with path.open("rb") as source:  # half the file, then the connection drops
+        await response.write(source.read(max(1, size // 2)))
+    _cut(request)
+    return response
 
 
 # ---------------------------------------------------------------------- jobs

@@ -518,6 +518,24 @@ EXTRAS: tuple[Extra, ...] = (
         "DigitalOcean's {id, message} envelope on a 400 the emulator raises before routing "
         "(e.g. a body that is not JSON).",
     ),
+    Extra(
+        "POST /v1/messages",
+        "request",
+        "messages[].content[].cache_control",
+        _CACHE_CONTROL,
+        "gradient-api.md §3.1 (cache_control works for Anthropic models); the contract's "
+        "POST /v1/batches: anthropic lines follow Anthropic Message Batches conventions",
+        "Anthropic prompt caching marker on a text block (ChatGradient's Anthropic batch lines).",
+    ),
+    Extra(
+        "POST /v1/messages",
+        "request",
+        "system[].cache_control",
+        _CACHE_CONTROL,
+        "gradient-api.md §3.1 (cache_control works for Anthropic models); the contract's "
+        "POST /v1/batches: anthropic lines follow Anthropic Message Batches conventions",
+        "Anthropic prompt caching marker on a system text block.",
+    ),
     # ------------------------------------------------------------ every route
     Extra(
         "*",

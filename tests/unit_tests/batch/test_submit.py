@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage
-from pydantic import BaseModel
 
-from langchain_gradient import ChatGradient
-from langchain_gradient._polling import PollPolicy
 from langchain_gradient.batch import (
     GradientBatchClient,
     GradientBatchItemError,
-    GradientBatchJob,
     asubmit_batch,
     submit_batch,
 )
@@ -26,49 +21,17 @@ from langchain_gradient.batch import job as job_module
 from langchain_gradient.batch.lines import chat_body
 from langchain_gradient.emulator import Fault
 from langchain_gradient.emulator.batches import batch_controls
-from tests.unit_tests.batch.contract_schema import errors, request_schema
-
-OPENAI = "openai-gpt-4o-mini"
-ANTHROPIC = "anthropic-claude-4.5-haiku"
-FAST = PollPolicy(initial_interval=0.02, max_interval=0.1, jitter=0.0, timeout=60)
-
-
-class Sum(BaseModel):
-    """The sum of two numbers."""
-
-    value: int
-
-
-def get_weather(city: str) -> str:
-    """Weather for a city."""
-    return "sunny"
-
-
-@pytest.fixture
-def emu(gradient_emulator: Any) -> Any:
-    batch_controls(gradient_emulator.state).durations = (0.0, 0.0, 0.0)
-    return gradient_emulator
-
-
-def llm(emu: Any, model: str = OPENAI, **kwargs: Any) -> ChatGradient:
-    return ChatGradient(model=model, api_key=emu.api_key, base_url=emu.base_url, **kwargs)
-
-
-def client(emu: Any) -> GradientBatchClient:
-    return GradientBatchClient(api_key=emu.api_key, base_url=emu.base_url, poll_policy=FAST)
-
-
-def uploaded_lines(emu: Any) -> list[dict[str, Any]]:
-    from langchain_gradient.emulator.batches import batch_store
-
-    store = batch_store(emu.state)
-    return [json.loads(x) for f in store.files.values() for x in f.path.read_text().splitlines()]
-
-
-def results(job: GradientBatchJob, raw: bool = False) -> list[Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return job.wait(timeout=60).results(raw=raw)
+from langchain_gradient.emulator.contract import check_request
+from tests.unit_tests.batch.helpers import (
+    ANTHROPIC,
+    OPENAI,
+    Sum,
+    client,
+    get_weather,
+    llm,
+    results,
+    uploaded_lines,
+)
 
 
 def content(line: dict[str, Any]) -> str:
@@ -83,7 +46,7 @@ def test_lines_carry_exactly_what_invoke_sends(emu: Any) -> None:
     (line,) = uploaded_lines(emu)
     assert line["body"] == sent
     assert line["method"] == "POST" and line["url"] == "/v1/chat/completions"
-    assert errors(line["body"], request_schema("/v1/chat/completions")) == []
+    assert check_request("POST", "/v1/chat/completions", line["body"], strict=True) is None
 
 
 def test_bound_tools_and_structured_output_are_carried_through(emu: Any) -> None:
@@ -105,7 +68,7 @@ def test_anthropic_lines_follow_message_batches_and_the_contract(emu: Any) -> No
     (line,) = uploaded_lines(emu)
     assert set(line) == {"custom_id", "params"}
     params = line["params"]
-    assert errors(params, request_schema("/v1/messages")) == []
+    assert check_request("POST", "/v1/messages", params, strict=True) is None
     assert params["max_tokens"] == 300 and params["tools"][0]["input_schema"]["type"] == "object"
     assert params["system"][0]["text"] == "Be brief."
     (answer,) = results(job)
@@ -145,11 +108,19 @@ def test_splits_on_bytes_too(emu: Any, monkeypatch: Any) -> None:
     assert all(str(i + 1) in m.content for i, m in enumerate(results(job)))
 
 
-def test_resubmit_with_the_same_request_id_creates_no_second_job(emu: Any) -> None:
-    first = submit_batch(llm(emu), ["a", "b"], client=client(emu), request_id="same")
-    again = submit_batch(llm(emu), ["a", "b"], client=client(emu), request_id="same")
-    assert again.id == first.id
-    assert len(client(emu).list()["data"]) == 1
+def test_resubmit_with_the_same_request_id_creates_no_job_and_no_upload(
+    emu: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(job_module, "MAX_LINES_PER_FILE", 2)  # three parts
+    prompts = [f"What is {i} + 1?" for i in range(5)]
+    first = submit_batch(llm(emu), prompts, client=client(emu), request_id="same")
+    uploads = len(emu.request_log.records("/v1/batches/files"))
+    again = submit_batch(llm(emu), prompts, client=client(emu), request_id="same")
+    assert again.id == first.id and len(first.batch_ids) == 3
+    assert len(client(emu).list()["data"]) == 3
+    assert len(emu.request_log.records("/v1/batches/files")) == uploads == 3  # no new upload
+    assert len(emu.request_log.records("/v1/batches", method="POST")) == 3
+    assert [str(i + 1) in m.content for i, m in enumerate(results(again))] == [True] * 5
 
 
 def test_resume_by_id_in_a_new_process(emu: Any, tmp_path: Path) -> None:
@@ -191,12 +162,6 @@ def test_expired(emu: Any) -> None:
     emu.clock.advance(25 * 3600)
     (item,) = results(job)
     assert job.status() == {"expired": 1} and item.code == "batch_expired"
-
-
-def test_results_cost_is_unknown_with_a_warning(emu: Any) -> None:
-    job = submit_batch(llm(emu), ["a"], client=client(emu)).wait(timeout=60)
-    with pytest.warns(UserWarning, match="cost is unknown"):
-        job.results()
 
 
 async def test_async_submit_and_await(emu: Any) -> None:
