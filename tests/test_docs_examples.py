@@ -215,7 +215,9 @@ def test_page_code_runs_on_the_emulator(
                 continue
             where = f"{_page_id(page)}:{block.line}"
             try:
-                exec(compile(block.code, where, "exec"), namespace)
+                # dont_inherit: a page runs as a user's script would, without this
+                # module's `from __future__ import annotations` (pydantic models in it)
+                exec(compile(block.code, where, "exec", dont_inherit=True), namespace)
             except Exception as exc:
                 raise AssertionError(f"the code block at {where} failed: {exc!r}") from exc
 
