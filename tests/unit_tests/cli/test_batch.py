@@ -196,3 +196,28 @@ def test_the_console_script_submits_waits_and_reads(tmp_path: Path) -> None:
         cli("wait", job_id, "--timeout", "60")
         out = [json.loads(x) for x in cli("results", job_id).stdout.splitlines()]
     assert ["21" in out[0]["content"], "31" in out[1]["content"]] == [True, True]
+
+
+def test_wait_line_ticks_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the live line is rewritten every second, elapsed time moving."""
+    import io
+    import re
+    import time
+
+    from langchain_gradient.cli import batch as batch_cli
+    from langchain_gradient.cli._output import Output, Redactor
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    out = Output(json_mode=False, debug=False, redactor=Redactor())
+    record = {"batch_id": "b1", "status": "in_progress", "request_counts": {"total": 3}}
+    with batch_cli._Ticker(out, {"b1": record}):
+        time.sleep(2.5)
+    ticks = re.findall(
+        r"\r\x1b\[2Kin_progress 1 \| requests 0/3 done, 0 failed \|\s+(\d+)s", terminal.getvalue()
+    )
+    assert len(ticks) >= 2 and ticks[-1] != ticks[0], terminal.getvalue()
