@@ -352,7 +352,6 @@ def list_(session: Session, limit: int, state: str | None) -> None:
     session.out.result(rows, render)
 
 
-
 def _requests_cell(counts: dict[str, Any]) -> str:
     done = int(counts.get("completed") or 0) + int(counts.get("failed") or 0)
     return f"{done}/{int(counts.get('total') or 0)}"
@@ -398,7 +397,8 @@ def results(session: Session, job_id: str, output: Path | None, raw: bool) -> No
 
 
 def _ordered_lines(job: GradientBatchJob, raw: bool) -> list[str]:
-    """Every result as a JSON line, sorted by input (numeric custom ids) or as returned."""
+    """Every result as a JSON line: by numeric custom id (submit's ids are input indexes),
+    else in the order the service returned them."""
     from langchain_gradient.batch.client import TERMINAL
 
     records = job.refresh()
@@ -414,12 +414,14 @@ def _ordered_lines(job: GradientBatchJob, raw: bool) -> list[str]:
         found[str(line.get("custom_id"))] = json.dumps(value, ensure_ascii=False) + "\n"
     ids = list(found)
     if ids and all(i.isdigit() for i in ids):
-        total = max(_counts(records)[1]["total"], max(int(i) for i in ids) + 1)
-        missing = {"message": "no result was returned for this input", "code": "missing"}
-        return [
-            found.get(str(i)) or json.dumps({"custom_id": str(i), "error": missing}) + "\n"
-            for i in range(total)
-        ]
+        ids.sort(key=int)
+        total = _counts(records)[1]["total"]
+        if int(ids[-1]) < total:  # ids 0..total-1 (submit_batch's): fill any gap in place
+            missing = {"message": "no result was returned for this input", "code": "missing"}
+            return [
+                found.get(str(i)) or json.dumps({"custom_id": str(i), "error": missing}) + "\n"
+                for i in range(total)
+            ]
     return [found[i] for i in ids]
 
 

@@ -221,3 +221,45 @@ def test_wait_line_ticks_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         r"\r\x1b\[2Kin_progress 1 \| requests 0/3 done, 0 failed \|\s+(\d+)s", terminal.getvalue()
     )
     assert len(ticks) >= 2 and ticks[-1] != ticks[0], terminal.getvalue()
+
+
+def test_ready_lines_split_into_parts_and_come_back_as_one_job(
+    run: Run, emu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langchain_gradient.batch import job as job_module
+
+    monkeypatch.setattr(job_module, "MAX_LINES_PER_FILE", 2)
+    lines = [
+        {
+            "custom_id": str(i),
+            "method": "POST",
+            "url": "/v1/chat/completions",
+            "body": {
+                "model": MODEL,
+                "messages": [{"role": "user", "content": f"What is {i} + 1?"}],
+            },
+        }
+        for i in (4, 0, 3, 1, 2)
+    ]
+    submitted = json.loads(
+        run("batch", "submit", str(write(tmp_path / "in.jsonl", *lines)), "--json").stdout
+    )
+    assert len(submitted["batch_ids"]) == 3 and submitted["lines"] == 5
+    assert run("batch", "wait", submitted["id"]).exit_code == 0
+    out = [json.loads(x) for x in run("batch", "results", submitted["id"]).stdout.splitlines()]
+    assert [x["custom_id"] for x in out] == ["0", "1", "2", "3", "4"]
+    assert all(str(i + 1) in x["content"] for i, x in enumerate(out))
+
+
+def test_sparse_numeric_custom_ids_get_no_invented_lines(
+    run: Run, emu: Any, tmp_path: Path
+) -> None:
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "hi"}]}
+    lines = [
+        {"custom_id": i, "method": "POST", "url": "/v1/chat/completions", "body": body}
+        for i in ("10", "5")
+    ]
+    job_id = submit(run, str(write(tmp_path / "in.jsonl", *lines)))
+    run("batch", "wait", job_id)
+    out = [json.loads(x) for x in run("batch", "results", job_id).stdout.splitlines()]
+    assert [x["custom_id"] for x in out] == ["5", "10"] and "error" not in out[0]
