@@ -264,12 +264,50 @@ def emulator_load_section(result: dict[str, Any]) -> str:
     )
 
 
+def batch_submit_section(result: dict[str, Any]) -> str:
+    figures = result["throughput"]
+    rows = [
+        [
+            f"`{name}`",
+            f"{row['wall_s']:.2f}",
+            f"{row['lines_per_second']:,}",
+            ratio_cell(row["wall_ratio"]),
+        ]
+        for name, row in figures["clients"].items()
+    ]
+    memory = [
+        [f"`{kind}`", f"{row['peak_above_mb']:.1f}", f"{row['baseline_mb']:.1f}"]
+        for kind, row in result["memory"].items()
+    ]
+    return "\n".join(
+        [
+            "## Batch API submission (`bench.batch_submit`)",
+            "",
+            f"{result['target']}. Clients: "
+            + "; ".join(f"`{k}` = {v}" for k, v in result["clients"].items())
+            + f". Identical lines: {'yes' if result['identical_lines'] else 'no'}. "
+            f"{figures['lines']:,} lines built, uploaded and created as jobs, "
+            f"{figures['rounds']} rounds; ratios to `{result['reference']}`: "
+            "median [lowest-highest].",
+            "",
+            table(["client", "wall s", "lines/s", "wall ratio"], rows),
+            "",
+            f"Peak RSS above the bare interpreter, submit + results of {figures['lines']:,} "
+            "prompts, a fresh process each:",
+            "",
+            table(["path", "peak MB above baseline", "baseline MB"], memory),
+            "",
+        ]
+    )
+
+
 SECTIONS = {
     "embeddings": embeddings_section,
     "startup": startup_section,
     "import_time": import_section,
     "client_overhead": client_overhead_section,
     "emulator_load": emulator_load_section,
+    "batch_submit": batch_submit_section,
 }
 
 

@@ -43,6 +43,7 @@ _COMMANDS: dict[str, str] = {
     "keys": "keys",
     "emulator": "emulator",
     "demo": "demo",
+    "batch": "batch",
 }
 
 
