@@ -100,7 +100,8 @@ def select(
             live_only=live,
             catalog=catalog,
         )
-    notes = [*decision.notes, *(str(w.message) for w in caught)]
+    # A warning that is also a decision note (stale prices) is shown once.
+    notes = list(dict.fromkeys([*decision.notes, *(str(w.message) for w in caught)]))
     payload = decision.as_dict(top=top)
     payload["notes"] = notes
     out = session.out

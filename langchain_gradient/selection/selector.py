@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -318,8 +319,9 @@ def select_model(
         vouched_models: ``ModelInfo`` records you vouch for, used for ids the catalog
             does not describe (``router:<name>``): give their capabilities and the
             worst price the router can incur.
-        stale_after_days: warn (:class:`StaleCatalogWarning`) when the newest price is
-            older than this.
+        stale_after_days: when the newest price is older than this, say so in the
+            decision's ``notes`` (every time) and warn (:class:`StaleCatalogWarning`,
+            the first time in the process only).
         today: the date staleness is measured from (default: today, UTC).
 
     Returns:
@@ -576,9 +578,14 @@ def _iso_date(text: str) -> dt.date | None:
         return None
 
 
+_stale_warned = threading.Event()
+"""Set once a :class:`StaleCatalogWarning` was issued: at most one per process."""
+
+
 def _warn_if_stale(
     figures_date: dt.date | None, stale_after_days: int, today: dt.date | None, pool: _Pool
 ) -> None:
+    """Note stale prices in every decision; warn about them once per process."""
     if figures_date is None:
         return
     today = today or dt.datetime.now(dt.timezone.utc).date()
@@ -590,4 +597,6 @@ def _warn_if_stale(
             "ModelCatalog.load(live=True, refresh=True)."
         )
         pool.notes.append(message)
-        warnings.warn(message, StaleCatalogWarning, stacklevel=3)
+        if not _stale_warned.is_set():
+            _stale_warned.set()
+            warnings.warn(message, StaleCatalogWarning, stacklevel=3)
