@@ -95,16 +95,20 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
         self,
         schema: dict[str, Any] | type | None = None,
         *,
-        method: StructuredOutputMethod = "function_calling",
+        method: StructuredOutputMethod | None = None,
         include_raw: bool = False,
         strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
         """Return a runnable that answers as ``schema`` (Pydantic, TypedDict or JSON schema).
 
-        ``method``: ``"function_calling"`` (default, a forced tool call),
-        ``"json_schema"`` (the schema as the JSON-schema response format, for models
-        that honour it) or ``"json_mode"`` (any JSON object; describe it in the prompt).
+        ``method``: ``"function_calling"`` (a forced tool call), ``"json_schema"`` (the
+        schema as the JSON-schema response format, for models that honour it) or
+        ``"json_mode"`` (any JSON object; describe it in the prompt). Default: the
+        catalog's choice for this model, the one ``select_model`` reports
+        (``Candidate.structured_output_method``): ``"function_calling"`` for every model
+        that can call a named tool or that the catalog does not know, ``"json_schema"``
+        for a model with native JSON-schema output but no tool calling.
 
         Example:
             >>> from pydantic import BaseModel
@@ -115,13 +119,18 @@ class GradientChatModelBase(GradientConnection, BaseChatModel):
         """
         from langchain_gradient._structured_output import (
             check_method,
+            default_method,
             json_schema_format,
             output_parser,
             with_parser,
         )
+        from langchain_gradient.catalog.catalog import ModelCatalog
 
         if kwargs:
             raise TypeError(f"Unexpected arguments: {', '.join(sorted(kwargs))}.")
+        if method is None:
+            known = ModelCatalog.from_snapshot().get(self.model_name)
+            method = default_method(known) or "function_calling"
         check_method(method, schema)
         trace = {"kwargs": {"method": method, "strict": strict}, "schema": schema}
         llm: Runnable[LanguageModelInput, BaseMessage]

@@ -90,3 +90,18 @@ def test_stale_prices_are_said_once(run: Run) -> None:
         assert result.exit_code == 0, result.output
         said = " ".join(result.stderr.split())
         assert said.count("days old") == (1 if stale else 0), result.stderr
+
+
+def test_structured_output_counts_tool_calling_and_shows_the_method(run: Run) -> None:
+    wanted = ("--allow", "anthropic-claude-4.5-haiku", "--allow", "llama3.3-70b-instruct")
+    data = json.loads(
+        run("select", "--input-tokens", "100", "--structured-output", *wanted, "--json").stdout
+    )
+    assert data["rejected"] == {} or all("allow list" in r for r in data["rejected"].values())
+    methods = {c["id"]: c["structured_output_method"] for c in data["ranked"]}
+    assert methods == {
+        "anthropic-claude-4.5-haiku": "function_calling",
+        "llama3.3-70b-instruct": "function_calling",
+    }
+    people = run("select", "--input-tokens", "100", "--structured-output", *wanted)
+    assert "method" in people.stdout and "function_calling" in people.stdout
