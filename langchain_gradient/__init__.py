@@ -35,6 +35,9 @@ if TYPE_CHECKING:
         FilterCondition,
         KnowledgeBaseFilters,
     )
+    from langchain_gradient._token_count import (
+        TokenCounting,
+    )
     from langchain_gradient.agents import (
         ChatGradientAgent,
         GradientGuardrailError,
@@ -189,6 +192,7 @@ _EXPORTS: dict[str, str] = {
     "ladder_viability": "langchain_gradient.selection.presets",
     "FilterCondition": "langchain_gradient._kb_filters",
     "KnowledgeBaseFilters": "langchain_gradient._kb_filters",
+    "TokenCounting": "langchain_gradient._token_count",
     "GradientKnowledgeBaseRetriever": "langchain_gradient.retrievers",
     "ChatGradientAgent": "langchain_gradient.agents",
     "GradientGuardrailError": "langchain_gradient.agents",
@@ -258,6 +262,7 @@ __all__ = [
     "SelectionDecision",
     "StaleCatalogWarning",
     "StaleFiguresWarning",
+    "TokenCounting",
     "UnknownCostWarning",
     "asubmit_batch",
     "estimate_cost",

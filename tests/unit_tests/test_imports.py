@@ -75,6 +75,7 @@ EXPECTED_ALL = [
     "GradientBatchTimeoutError",
     "asubmit_batch",
     "submit_batch",
+    "TokenCounting",
 ]
 
 
