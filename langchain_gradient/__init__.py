@@ -36,6 +36,9 @@ if TYPE_CHECKING:
         KnowledgeBaseFilters,
     )
     from langchain_gradient._ratelimit import observe_rate_limits
+    from langchain_gradient._token_count import (
+        TokenCounting,
+    )
     from langchain_gradient.agents import (
         ChatGradientAgent,
         GradientGuardrailError,
@@ -190,6 +193,7 @@ _EXPORTS: dict[str, str] = {
     "ladder_viability": "langchain_gradient.selection.presets",
     "FilterCondition": "langchain_gradient._kb_filters",
     "KnowledgeBaseFilters": "langchain_gradient._kb_filters",
+    "TokenCounting": "langchain_gradient._token_count",
     "GradientKnowledgeBaseRetriever": "langchain_gradient.retrievers",
     "ChatGradientAgent": "langchain_gradient.agents",
     "GradientGuardrailError": "langchain_gradient.agents",
@@ -260,6 +264,7 @@ __all__ = [
     "SelectionDecision",
     "StaleCatalogWarning",
     "StaleFiguresWarning",
+    "TokenCounting",
     "UnknownCostWarning",
     "asubmit_batch",
     "estimate_cost",

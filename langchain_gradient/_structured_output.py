@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import BaseMessage
@@ -30,8 +30,42 @@ from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
+if TYPE_CHECKING:
+    from langchain_gradient.catalog.models import ModelInfo
+
 StructuredOutputMethod = Literal["function_calling", "json_schema", "json_mode"]
 METHODS: tuple[str, ...] = ("function_calling", "json_schema", "json_mode")
+
+
+def default_method(model: ModelInfo | None) -> Literal["function_calling", "json_schema"] | None:
+    """The method ``with_structured_output`` uses for ``model`` when none is given.
+
+    The one rule the chat models and the selector share:
+
+    * tool calling with a forced ``tool_choice`` (``capabilities.tools`` and
+      ``tool_choice``): ``"function_calling"``, which works on every model that can call
+      a named tool (Anthropic models and ``llama3.3-70b-instruct`` included);
+    * else native JSON-schema output (``capabilities.structured_output``):
+      ``"json_schema"``;
+    * else ``None``: the catalog knows no way (the chat models then still try
+      ``"function_calling"``; the selector rejects the model).
+
+    A model the catalog does not know (``None``) gets ``"function_calling"``, the
+    OpenAI-compatible default.
+
+    Example:
+        >>> from langchain_gradient import ModelCatalog
+        >>> default_method(ModelCatalog.load()["anthropic-claude-4.5-haiku"])
+        'function_calling'
+    """
+    if model is None:
+        return "function_calling"
+    caps = model.capabilities
+    if caps.tools and caps.tool_choice:
+        return "function_calling"
+    if caps.structured_output:
+        return "json_schema"
+    return None
 
 
 def check_method(method: str, schema: Any) -> None:

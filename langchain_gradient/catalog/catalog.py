@@ -11,6 +11,12 @@ A fresh cache entry is used without a request unless ``refresh=True``. When a fe
 fails, the catalog falls back to the cache (even a stale one), then to the snapshot, and
 warns with :class:`StaleFiguresWarning` saying how old the figures it uses are.
 
+A failed fetch is remembered for :data:`FAILED_FETCH_RETRY_SECONDS` (one hour) in a small
+cache entry next to the data (``<name>-failed.json``: the error and its time, written
+atomically like every cache file). Until then a load does not try again and does not warn
+again: it falls back at once, quietly, and says why in :attr:`ModelCatalog.live_failure`.
+So an offline machine warns once an hour, not on every run. ``refresh=True`` always tries.
+
 Example:
     >>> catalog = ModelCatalog.load()  # the bundled snapshot, no network
     >>> catalog.get("llama3.3-70b-instruct").pricing.input_per_1m
@@ -20,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -55,7 +62,13 @@ from langchain_gradient.catalog.snapshot import load_snapshot
 if TYPE_CHECKING:
     import httpx2
 
-__all__ = ["DEFAULT_PRICING_URLS", "ModelCatalog", "StaleFiguresWarning", "guess_kind"]
+__all__ = [
+    "DEFAULT_PRICING_URLS",
+    "FAILED_FETCH_RETRY_SECONDS",
+    "ModelCatalog",
+    "StaleFiguresWarning",
+    "guess_kind",
+]
 
 DEFAULT_PRICING_URLS: tuple[str, ...] = (
     "https://docs.digitalocean.com/products/gradient-ai-platform/details/pricing/index.html.md",
@@ -63,6 +76,10 @@ DEFAULT_PRICING_URLS: tuple[str, ...] = (
 )
 """Tried in order: the markdown form of the pricing docs page, then its HTML form."""
 CACHE_FORMAT = 1
+FAILED_FETCH_RETRY_SECONDS = 3600.0
+"""How long a failed live fetch is remembered: no new attempt (and no new warning) before
+this many seconds, unless ``refresh=True``."""
+FAILED_SUFFIX = "-failed"
 LIVE_PRICING_SOURCE = "do_pricing_page_live"
 LIVE_MODELS_SOURCE = "live_v1_models"
 
@@ -133,6 +150,10 @@ class ModelCatalog:
         self.router_presets: list[RouterPreset] = []
         """Inference Routers and presets read from ``/v2/gen-ai/models/routers*`` (with a
         DigitalOcean API token); see :meth:`router_info`."""
+        self.live_failure: str | None = None
+        """Why live prices are not in use although ``live=True`` asked for them: the error
+        of a fetch remembered from a recent failed attempt (not tried again, not warned
+        about again; ``refresh=True`` tries), else ``None``."""
 
     # ------------------------------------------------------------ construction
 
@@ -214,7 +235,7 @@ class ModelCatalog:
                         listed.router_presets = presets
                         return listed
                 return catalog
-        pricing, origin = _live_or_cached(
+        pricing, origin, failure = _live_or_cached(
             name=_cache_name("pricing", "\n".join(urls)),
             fetch=lambda: _fetch_pricing(urls, timeout, http_client, models),
             refresh=refresh,
@@ -238,7 +259,8 @@ class ModelCatalog:
             problems = tuple(pricing.get("problems", ()))
         catalog = cls(models, figures_date=figures_date, origin=origin, pricing_problems=problems)
         if listing is not None:
-            return catalog.with_listing(listing["models"], date=listing["fetched_at"][:10])
+            catalog = catalog.with_listing(listing["models"], date=listing["fetched_at"][:10])
+        catalog.live_failure = failure
         return catalog
 
     def with_listing(
@@ -282,12 +304,14 @@ class ModelCatalog:
                         "kind": FigureSource("guessed from the id", None),
                     },
                 )
-        return ModelCatalog(
+        listed_catalog = ModelCatalog(
             models,
             figures_date=self.figures_date,
             origin=self.origin,
             pricing_problems=self.pricing_problems,
         )
+        listed_catalog.live_failure = self.live_failure
+        return listed_catalog
 
     # ------------------------------------------------------------ queries
 
@@ -382,8 +406,14 @@ def _live_or_cached(
     what: str,
     without_cache: str,
     required: tuple[str, ...],
-) -> tuple[dict[str, Any] | None, str]:
-    """Fresh cache, else fetch (and cache), else stale cache, else ``None`` (snapshot)."""
+) -> tuple[dict[str, Any] | None, str, str | None]:
+    """Fresh cache, else fetch (and cache), else stale cache, else ``None`` (snapshot).
+
+    Returns ``(data, origin, remembered failure)``. A fetch that failed less than
+    :data:`FAILED_FETCH_RETRY_SECONDS` ago is not tried again (unless ``refresh``): the
+    fallback is returned at once, without a warning (one was given when it failed), and
+    the third item says what failed and when.
+    """
     cached = read_cache(name)
     if cached is not None and not all(key in cached.data for key in required):
         cached = None  # written by another version: ignore it
@@ -391,11 +421,16 @@ def _live_or_cached(
         warn_corrupt_cache(cache_dir() / f"{name}.json", "its fields have the wrong types")
         cached = None
     if cached is not None and not refresh and cached.is_fresh(max_age_seconds):
-        return cached.data, "cache"
+        return cached.data, "cache", None
+    if not refresh:
+        remembered = _remembered_failure(name, cached.saved_at if cached else None)
+        if remembered is not None:
+            return (cached.data, "cache", remembered) if cached else (None, "snapshot", remembered)
     try:
         data = fetch()
     except Exception as exc:  # any failure falls back; the warning says why
         reason = f"{type(exc).__name__}: {exc}"
+        _remember_failure(name, reason)
         if cached is not None:
             warnings.warn(
                 f"Could not refresh {what} ({reason}); using cached figures "
@@ -403,18 +438,40 @@ def _live_or_cached(
                 StaleFiguresWarning,
                 stacklevel=4,
             )
-            return cached.data, "cache"
+            return cached.data, "cache", None
         warnings.warn(
             f"Could not refresh {what} ({reason}) and nothing is cached; {without_cache}.",
             StaleFiguresWarning,
             stacklevel=4,
         )
-        return None, "snapshot"
+        return None, "snapshot", None
     try:
         write_cache(name, data)
     except OSError as exc:
         warnings.warn(f"Could not write the catalog cache: {exc}", stacklevel=4)
-    return data, "live"
+    (cache_dir() / f"{name}{FAILED_SUFFIX}.json").unlink(missing_ok=True)
+    return data, "live", None
+
+
+def _remember_failure(name: str, reason: str) -> None:
+    """Record a failed fetch (atomically, in the cache dir); a cache that cannot be
+    written only means the next run tries again."""
+    with contextlib.suppress(OSError):
+        write_cache(name + FAILED_SUFFIX, {"error": reason[:2000]})
+
+
+def _remembered_failure(name: str, data_saved_at: float | None) -> str | None:
+    """``"<error> (<n> min ago)"`` for a failure newer than the data and younger than
+    :data:`FAILED_FETCH_RETRY_SECONDS`, else ``None`` (try again)."""
+    entry = read_cache(name + FAILED_SUFFIX)
+    if entry is None or not isinstance(entry.data.get("error"), str):
+        return None
+    if not entry.is_fresh(FAILED_FETCH_RETRY_SECONDS):
+        return None
+    if data_saved_at is not None and entry.saved_at < data_saved_at:
+        return None  # a later fetch succeeded
+    minutes = int(entry.age_seconds // 60)
+    return f"{entry.data['error']} ({minutes} min ago)"
 
 
 def _cache_shape_ok(data: Mapping[str, Any]) -> bool:
@@ -529,7 +586,7 @@ def _model_listing(
             ),
         }
 
-    data, _ = _live_or_cached(
+    data, _, _ = _live_or_cached(
         name=_cache_name("models", f"{connection.base_url}\n{key_hash}"),
         fetch=fetch,
         refresh=refresh,
@@ -612,7 +669,7 @@ def _api_catalog(
     """``/v2/gen-ai/models/catalog`` figures (or their cache), ``None`` to fall back."""
     base = resolve_api_base(api_base)
     token_hash = hashlib.sha256(token.get_secret_value().encode()).hexdigest()
-    data, _ = _live_or_cached(
+    data, _, _ = _live_or_cached(
         name=_cache_name("api_catalog", f"{base}\n{token_hash}"),
         fetch=lambda: fetch_api_catalog(token, base, timeout, http_client),
         refresh=refresh,

@@ -110,16 +110,26 @@ def _usd(value: float | None) -> str | None:
 def describe_origin(catalog: ModelCatalog) -> str:
     age = age_days(catalog.figures_date)
     when = f"{catalog.figures_date} ({age} day{'s' if age != 1 else ''} old)"
-    return {
+    origin = {
         "live": f"fetched just now from DigitalOcean's pricing page ({catalog.figures_date})",
         "cache": f"from the 24 h cache of DigitalOcean's pricing page, fetched {when}",
         "snapshot": f"from the bundled snapshot, newest figure dated {when}",
     }.get(catalog.origin, catalog.origin)
+    if catalog.live_failure:
+        # Remembered from a recent failed fetch, which warned in full when it happened.
+        origin += "; the page was not fetched (it failed recently; --refresh tries now)"
+    return origin
 
 
 @click.command()
 @click.option("--model", "query", metavar="Q", help="Only models whose id or name contains Q.")
-@click.option("--no-cache", is_flag=True, help="Skip the 24 h cache; fetch the pricing page now.")
+@click.option(
+    "--refresh",
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Fetch the pricing page now: skip the 24 h cache and a remembered failure.",
+)
 @click.option(
     "--pricing-url",
     metavar="URL",
@@ -146,6 +156,7 @@ def pricing(session: Session, query: str | None, no_cache: bool, pricing_url: st
         "figures_date": catalog.figures_date,
         "age_days": age_days(catalog.figures_date),
         "warnings": problems,
+        "live_failure": catalog.live_failure,
         "models": [price_record(info) for info in rows],
     }
 

@@ -31,7 +31,11 @@ from langchain_gradient.cli._session import Session, gradient_command
     help="Expected answer length.",
 )
 @click.option("--tools", "need_tools", is_flag=True, help="Needs tool calling.")
-@click.option("--structured-output", is_flag=True, help="Needs JSON / structured output.")
+@click.option(
+    "--structured-output",
+    is_flag=True,
+    help="Needs with_structured_output (tool calling or JSON schema); shows the method.",
+)
 @click.option("--vision", is_flag=True, help="Needs image input.")
 @click.option("--reasoning", is_flag=True, help="Needs a reasoning model.")
 @click.option("--min-context", type=click.IntRange(min=1), help="Smallest context window.")
@@ -100,17 +104,21 @@ def select(
             live_only=live,
             catalog=catalog,
         )
-    notes = [*decision.notes, *(str(w.message) for w in caught)]
+    # A warning that is also a decision note (stale prices) is shown once.
+    notes = list(dict.fromkeys([*decision.notes, *(str(w.message) for w in caught)]))
     payload = decision.as_dict(top=top)
     payload["notes"] = notes
     out = session.out
 
     def render() -> None:
+        # With --structured-output: the with_structured_output method each model gets.
+        method: list[str | Column] = [Column("method")] if structured_output else []
         out.table(
             [
                 "#",
                 "model",
                 "est. cost",
+                *method,
                 Column("quality", kind="text"),
                 Column("tier", drop=1),
                 Column("why", kind="text", drop=2),
@@ -120,6 +128,7 @@ def select(
                     rank,
                     c.id + (" (chosen)" if c.id == decision.chosen else ""),
                     format_usd(c.estimated_cost),
+                    *([c.structured_output_method] if structured_output else []),
                     f"{c.quality:.2f} ({c.quality_source})",
                     c.model.tier,
                     "; ".join(c.reasons[1:]),

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,7 @@ from typing import Any
 
 from langchain_core.language_models import LanguageModelInput
 
+from langchain_gradient._structured_output import default_method
 from langchain_gradient.catalog.catalog import StaleFiguresWarning
 from langchain_gradient.catalog.models import ModelInfo, ModelKind
 from langchain_gradient.selection.estimate import (
@@ -99,6 +101,9 @@ class Requirements:
     tools: bool = False
     tool_choice: bool = False
     structured_output: bool = False
+    """``with_structured_output`` works: through a forced tool call (any model with
+    ``tools`` and ``tool_choice``) or native JSON-schema output; the method is
+    :attr:`Candidate.structured_output_method`."""
     vision: bool = False
     reasoning: bool = False
     min_context: int | None = None
@@ -110,9 +115,19 @@ class Requirements:
         if model.kind != self.kind:
             return [f"kind is {model.kind!r}, not {self.kind!r}"]
         caps = model.capabilities
-        lacking = [name for name in self.required_capabilities if not getattr(caps, name)]
+        lacking = [
+            name
+            for name in self.required_capabilities
+            if not (
+                default_method(model) is not None
+                if name == "structured_output"
+                else getattr(caps, name)
+            )
+        ]
         if lacking:
             problems.append("lacks " + ", ".join(lacking))
+            if "structured_output" in lacking:
+                problems[-1] += " (neither forced tool calling nor JSON-schema output)"
         if self.min_context is not None:
             if model.context_window is None:
                 problems.append(f"context window unknown; cannot confirm {self.min_context}")
@@ -154,6 +169,13 @@ class Candidate:
         return self.model.id
 
     @property
+    def structured_output_method(self) -> str | None:
+        """What ``ChatGradient(model=id).with_structured_output(schema)`` uses for this
+        model: ``"function_calling"`` (a forced tool call), ``"json_schema"``, or
+        ``None`` when the catalog knows neither way (the same rule as the class)."""
+        return default_method(self.model)
+
+    @property
     def reasons(self) -> tuple[str, ...]:
         """Why it ranks where it does, in words (built on demand; selection is hot)."""
         pricing = self.model.pricing
@@ -176,6 +198,7 @@ class Candidate:
             "quality_source": self.quality_source,
             "tier": self.model.tier,
             "pareto": self.pareto,
+            "structured_output_method": self.structured_output_method,
             "reasons": list(self.reasons),
         }
 
@@ -318,8 +341,9 @@ def select_model(
         vouched_models: ``ModelInfo`` records you vouch for, used for ids the catalog
             does not describe (``router:<name>``): give their capabilities and the
             worst price the router can incur.
-        stale_after_days: warn (:class:`StaleCatalogWarning`) when the newest price is
-            older than this.
+        stale_after_days: when the newest price is older than this, say so in the
+            decision's ``notes`` (every time) and warn (:class:`StaleCatalogWarning`,
+            the first time in the process only).
         today: the date staleness is measured from (default: today, UTC).
 
     Returns:
@@ -576,9 +600,14 @@ def _iso_date(text: str) -> dt.date | None:
         return None
 
 
+_stale_warned = threading.Event()
+"""Set once a :class:`StaleCatalogWarning` was issued: at most one per process."""
+
+
 def _warn_if_stale(
     figures_date: dt.date | None, stale_after_days: int, today: dt.date | None, pool: _Pool
 ) -> None:
+    """Note stale prices in every decision; warn about them once per process."""
     if figures_date is None:
         return
     today = today or dt.datetime.now(dt.timezone.utc).date()
@@ -590,4 +619,6 @@ def _warn_if_stale(
             "ModelCatalog.load(live=True, refresh=True)."
         )
         pool.notes.append(message)
-        warnings.warn(message, StaleCatalogWarning, stacklevel=3)
+        if not _stale_warned.is_set():
+            _stale_warned.set()
+            warnings.warn(message, StaleCatalogWarning, stacklevel=3)

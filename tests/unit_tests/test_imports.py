@@ -76,6 +76,7 @@ EXPECTED_ALL = [
     "asubmit_batch",
     "submit_batch",
     "observe_rate_limits",
+    "TokenCounting",
 ]
 
 

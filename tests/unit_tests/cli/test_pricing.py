@@ -59,9 +59,27 @@ def test_unreachable_page_falls_back_to_the_dated_snapshot(run: Run) -> None:
     assert data["origin"] == "snapshot"
     assert data["figures_date"] and data["age_days"] >= 0
     assert any("Could not refresh" in w for w in data["warnings"])
-    people = run("pricing", "--pricing-url", "http://127.0.0.1:9/pricing", "--model", "llama")
+    people = run(
+        "pricing", "--pricing-url", "http://127.0.0.1:9/pricing", "--model", "llama", "--refresh"
+    )
     assert "bundled snapshot" in people.stdout
     assert "Warning: Could not refresh" in people.stderr
+
+
+def test_an_offline_run_warns_once_then_stays_quiet_until_refresh(run: Run) -> None:
+    offline = ("pricing", "--pricing-url", "http://127.0.0.1:9/pricing", "--model", "llama")
+    first = run(*offline)
+    assert first.exit_code == 0 and "Warning: Could not refresh" in first.stderr
+    second = run(*offline)
+    assert second.exit_code == 0, second.output
+    assert second.stderr == ""  # the failure is remembered: no request, no warning
+    assert "bundled snapshot" in second.stdout
+    assert "--refresh tries now" in " ".join(second.stdout.split())
+    data = json.loads(run(*offline, "--json").stdout)
+    assert data["warnings"] == [] and "ConnectError" in data["live_failure"]
+    forced = run(*offline, "--refresh")
+    assert "Warning: Could not refresh" in forced.stderr
+    assert "--refresh" in run("pricing", "--help").stdout
 
 
 def test_no_match_warns(run: Run) -> None:

@@ -74,3 +74,34 @@ def test_live_needs_a_key_and_a_valid_one(
     result = run("select", "--input-tokens", "1", "--live", "--debug")
     assert result.exit_code == 1 and "401" in result.stderr
     assert WRONG_KEY not in result.output
+
+
+def test_stale_prices_are_said_once(run: Run) -> None:
+    import datetime as dt
+
+    from langchain_gradient.catalog.snapshot import load_snapshot
+    from langchain_gradient.selection import selector
+
+    selector._stale_warned.clear()  # as in a new process: the warning is due
+    figures = dt.date.fromisoformat(str(load_snapshot().figures_date))
+    stale = (dt.datetime.now(dt.timezone.utc).date() - figures).days > 60
+    for _ in range(2):  # the second run in this process has no warning, only the note
+        result = run("select", "--input-tokens", "100", "--top", "1")
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.stderr.split())
+        assert said.count("days old") == (1 if stale else 0), result.stderr
+
+
+def test_structured_output_counts_tool_calling_and_shows_the_method(run: Run) -> None:
+    wanted = ("--allow", "anthropic-claude-4.5-haiku", "--allow", "llama3.3-70b-instruct")
+    data = json.loads(
+        run("select", "--input-tokens", "100", "--structured-output", *wanted, "--json").stdout
+    )
+    assert data["rejected"] == {} or all("allow list" in r for r in data["rejected"].values())
+    methods = {c["id"]: c["structured_output_method"] for c in data["ranked"]}
+    assert methods == {
+        "anthropic-claude-4.5-haiku": "function_calling",
+        "llama3.3-70b-instruct": "function_calling",
+    }
+    people = run("select", "--input-tokens", "100", "--structured-output", *wanted)
+    assert "method" in people.stdout and "function_calling" in people.stdout

@@ -37,7 +37,9 @@ def test_every_model_is_either_ranked_or_rejected_with_a_reason() -> None:
     ranked = {c.id for c in decision.ranked}
     assert ranked | set(decision.rejected) == {m.id for m in catalog()}
     assert not ranked & set(decision.rejected)
-    assert decision.rejected["tiny"] == "lacks structured_output"
+    assert decision.rejected["tiny"] == (
+        "lacks structured_output (neither forced tool calling nor JSON-schema output)"
+    )
     assert decision.rejected["embed"] == "kind is 'embedding', not 'chat'"
     assert decision.rejected["no-price"].startswith("lacks structured_output")
     assert decision.chosen == "mid"
@@ -232,7 +234,8 @@ def test_the_bundled_catalog_is_the_default_and_its_age_is_checked() -> None:
         )
     assert decision.chosen is not None and decision.figures_date == figures
     chosen = bundled.get(decision.chosen)
-    assert chosen is not None and chosen.capabilities.structured_output
+    assert chosen is not None and chosen.capabilities.tools
+    assert decision.ranked[0].structured_output_method is not None
     assert len(decision.ranked) + len(decision.rejected) == len(bundled)
     with pytest.warns(StaleCatalogWarning):
         select_model(input_tokens=1, today=figures + dt.timedelta(days=61))
