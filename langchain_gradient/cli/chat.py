@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._session import Session, gradient_command
 
 DEFAULT_CHAT_MODEL = "openai-gpt-oss-120b"
@@ -91,7 +92,7 @@ def build_model(
 
 @click.command()
 @click.option("--prompt", "-p", required=True, help="The user message; '-' reads stdin.")
-@click.option("--model", "-m", default=DEFAULT_CHAT_MODEL, show_default=True, help="Model id.")
+@model_option(default=DEFAULT_CHAT_MODEL, help="Chat model id.")
 @click.option("--system", "-s", help="System prompt.")
 @click.option("--responses-api", is_flag=True, help="Use /v1/responses instead of chat.")
 @click.option("--cache", is_flag=True, help="Turn on prompt caching for this model family.")

@@ -32,6 +32,7 @@ import click
 from pydantic import BaseModel, Field
 
 from langchain_gradient.cli._cost import track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._output import Column, Output, format_usd
 from langchain_gradient.cli._session import Session, gradient_command
 
@@ -349,7 +350,7 @@ def render_costs(out: Output, handler: Any) -> list[dict[str, Any]]:
 
 
 @click.command()
-@click.option("--model", "-m", default=DEMO_MODEL, show_default=True, help="Chat model to use.")
+@model_option(default=DEMO_MODEL, help="Chat model to use.")
 @click.option("--offline", is_flag=True, help="Use the emulator even when a key is set.")
 @click.option(
     "--output-dir",

@@ -8,8 +8,8 @@ atomically under new names and never over an existing file.
 
 Example::
 
-    langchain-gradient fal --model-id fal-ai/flux/schnell --prompt "A lighthouse" --output media
-    langchain-gradient fal --model-id fal-ai/elevenlabs/tts/multilingual-v2 --text "Hi" --no-wait
+    langchain-gradient fal -m fal-ai/flux/schnell --prompt "A lighthouse" --output media
+    langchain-gradient fal -m fal-ai/elevenlabs/tts/multilingual-v2 --text "Hi" --no-wait
     langchain-gradient fal result 6590784a-ce47-4556-9ff4-53baff2693fb --wait --output media
 """
 
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._output import Output, describe_error
 from langchain_gradient.cli._session import Session, gradient_command
 
@@ -138,7 +139,7 @@ _output_dir_option = click.option(
 
 
 @click.group(invoke_without_command=True)
-@click.option("--model-id", metavar="ID", help="fal model, e.g. fal-ai/flux/schnell.")
+@model_option(help="fal model, e.g. fal-ai/flux/schnell.", aliases=("--model-id",))
 @click.option("--prompt", help="Prompt (image and audio models).")
 @click.option("--text", help="Text to speak (text-to-speech models).")
 @click.option("--input", "raw_input", metavar="JSON", help="The whole model input as JSON.")
@@ -154,7 +155,7 @@ _output_dir_option = click.option(
 @gradient_command
 def fal(
     session: Session,
-    model_id: str | None,
+    model: str | None,
     prompt: str | None,
     text: str | None,
     raw_input: str | None,
@@ -166,8 +167,9 @@ def fal(
     ctx = click.get_current_context()
     if ctx.invoked_subcommand is not None:
         return
-    if not model_id:
-        raise click.UsageError("--model-id is required (or use `fal status|result REQUEST_ID`).")
+    if not model:
+        raise click.UsageError("-m/--model is required (or use `fal status|result REQUEST_ID`).")
+    model_id = model
     model_input = parse_input(prompt, text, raw_input)
     from pydantic import ValidationError
 
@@ -202,7 +204,7 @@ def fal(
             inner = (error.get("ctx") or {}).get("error")
             if isinstance(inner, GradientError):  # e.g. no key: not a --model-id problem
                 raise inner from None
-        raise click.BadParameter(describe_error(exc), param_hint="--model-id") from exc
+        raise click.BadParameter(describe_error(exc), param_hint="--model") from exc
     call = {"type": "tool_call", "id": "cli", "name": tool.name}
     with track_cost() as cost:
         try:

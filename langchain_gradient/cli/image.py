@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._session import Session, gradient_command
 
 DEFAULT_IMAGE_MODEL = "openai-gpt-image-1"
@@ -80,7 +81,7 @@ def generate(
 
 @click.command()
 @click.option("--prompt", "-p", required=True, help="What to draw.")
-@click.option("--model", "-m", default=DEFAULT_IMAGE_MODEL, show_default=True, help="Image model.")
+@model_option(default=DEFAULT_IMAGE_MODEL, help="Image model id.")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )

@@ -118,7 +118,9 @@ def describe_origin(catalog: ModelCatalog) -> str:
 
 
 @click.command()
-@click.option("--model", "query", metavar="Q", help="Only models whose id or name contains Q.")
+@click.option(
+    "--model", "-m", "query", metavar="Q", help="Only models whose id or name contains Q."
+)
 @click.option("--no-cache", is_flag=True, help="Skip the 24 h cache; fetch the pricing page now.")
 @click.option(
     "--pricing-url",
