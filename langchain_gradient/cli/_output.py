@@ -359,6 +359,12 @@ class Output:
             self._stderr.write(text + "\n")
         self._stderr.flush()
 
+    def log(self, text: str) -> None:
+        """A log line on stderr, even in ``--json`` mode (asked for with ``--log``); safe
+        to call from another thread (one write per line)."""
+        self._stderr.write(text + "\n")
+        self._stderr.flush()
+
     def warn(self, text: str) -> None:
         self.console("stderr").print(f"Warning: {text}", markup=False, style="yellow")
 
