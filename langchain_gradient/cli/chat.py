@@ -126,11 +126,14 @@ def chat(
     messages = [*([SystemMessage(system)] if system else []), HumanMessage(text)]
     out = session.out
     message: Any = None
-    with track_cost() as tracker:
+    # a ticking line on a terminal until the first token (nothing in a pipe)
+    waiting = out.live(f"  waiting for {model}", announce=False)
+    with track_cost() as tracker, waiting:
         if no_stream or out.json_mode:
             message = llm.invoke(messages)
         else:
             for chunk in llm.stream(messages):
+                waiting.finish(show=False)
                 out.write(chunk.text)
                 message = chunk if message is None else message + chunk
             out.line()

@@ -27,6 +27,7 @@ from langchain_gradient.cli._output import Output, describe_error
 from langchain_gradient.cli._session import Session, gradient_command
 
 if TYPE_CHECKING:
+    from langchain_gradient.cli._progress import LiveLine
     from langchain_gradient.tools import FalJob, GradientFalTool
 
 
@@ -87,8 +88,9 @@ def status_text(job: FalJob | dict[str, Any], elapsed: float | None = None) -> s
     return f"  {model} {data['request_id']}: {data['status']:<11}{when}"
 
 
-def progress_handler(out: Output) -> Any:
-    """A callback handler that turns the tool's status events into the live line."""
+def progress_handler(line: LiveLine) -> Any:
+    """A callback handler that turns the tool's status events into states of ``line``
+    (whose elapsed time keeps ticking between them; see :meth:`Output.live`)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     from langchain_gradient.tools import FAL_STATUS_EVENT
@@ -96,12 +98,19 @@ def progress_handler(out: Output) -> Any:
     class FalProgress(BaseCallbackHandler):
         def on_custom_event(self, name: str, data: Any, **kwargs: Any) -> None:
             if name == FAL_STATUS_EVENT:
-                out.status(
-                    status_text(data, data.get("elapsed")),
-                    done=data["status"] in ("COMPLETED", "FAILED"),
-                )
+                show_job_state(line, data)
 
     return FalProgress()
+
+
+def show_job_state(line: LiveLine, job: FalJob | dict[str, Any]) -> None:
+    """One state of a fal job on its live line; a final state ends the line."""
+    text = status_text(job)
+    status = job["status"] if isinstance(job, dict) else job.status
+    if status in ("COMPLETED", "FAILED"):
+        line.finish(text)
+    else:
+        line.update(text)
 
 
 def job_record(job: FalJob) -> dict[str, Any]:
@@ -206,11 +215,14 @@ def fal(
                 raise inner from None
         raise click.BadParameter(describe_error(exc), param_hint="--model") from exc
     call = {"type": "tool_call", "id": "cli", "name": tool.name}
-    with track_cost() as cost:
+    with (
+        track_cost() as cost,
+        session.out.live(f"  {model_id}: submitting", announce=False) as line,
+    ):
         try:
             message = tool.invoke(
                 {**call, "args": tool_arguments(tool, model_input)},
-                config={"callbacks": [progress_handler(session.out)]},
+                config={"callbacks": [progress_handler(line)]},
             )
         except FalJobTimeoutError as exc:
             raise _timeout_hint(exc) from exc
@@ -253,14 +265,15 @@ def result(session: Session, request_id: str, wait: bool, output: Path | None) -
     client = FalJobClient(**session.connection())
     job = client.get_result(request_id)
     if not job.is_terminal and wait:
+        with session.out.live(status_text(job)) as line:
 
-        def report(current: FalJob, elapsed: float) -> None:
-            session.out.status(status_text(current, elapsed), done=current.is_terminal)
+            def report(current: FalJob, _elapsed: float) -> None:
+                show_job_state(line, current)
 
-        try:
-            job = client.wait_for_job(request_id, on_status=report)
-        except FalJobTimeoutError as exc:
-            raise _timeout_hint(exc) from exc
+            try:
+                job = client.wait_for_job(request_id, on_status=report)
+            except FalJobTimeoutError as exc:
+                raise _timeout_hint(exc) from exc
     if job.is_failed:
         raise FalJobFailedError(job)
     if not job.is_completed:

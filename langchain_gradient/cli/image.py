@@ -116,14 +116,16 @@ def image(
             f"{', '.join(taken)} already exist{'s' if len(taken) == 1 else ''}; "
             "pass --force to overwrite, or choose another --output."
         )
-    artifact = generate(
-        session,
-        prompt=prompt,
-        model=model,
-        size=size,
-        n=n,
-        output_dir=None if output else Path.cwd(),
-    )
+    with session.out.live(f"  generating {n} image(s) with {model}") as line:
+        artifact = generate(
+            session,
+            prompt=prompt,
+            model=model,
+            size=size,
+            n=n,
+            output_dir=None if output else Path.cwd(),
+        )
+        line.finish(f"  generated {len(artifact['images'])} image(s) with {model}")
     files: list[dict[str, Any]] = []
     for index, picture in enumerate(artifact["images"]):
         if targets:
