@@ -53,15 +53,16 @@ def model_option(
     """
 
     def decorate(function: F) -> F:
+        model = click.option(
+            "--model",
+            "-m",
+            default=default,
+            show_default=default is not None,
+            metavar=metavar,
+            help=help,
+        )
         if not aliases:
-            return click.option(
-                "--model",
-                "-m",
-                default=default,
-                show_default=default is not None,
-                metavar=metavar,
-                help=help,
-            )(function)
+            return model(function)
 
         @functools.wraps(function)
         def merged(*args: Any, model_alias: str | None = None, **options: Any) -> Any:
@@ -80,15 +81,7 @@ def model_option(
         command = click.option(
             *aliases, "model_alias", metavar=metavar, hidden=True, help=f"Same as --model ({help})"
         )(command)
-        command = click.option(
-            "--model",
-            "-m",
-            default=default,
-            show_default=default is not None,
-            metavar=metavar,
-            help=help,
-        )(command)
-        return command  # type: ignore[no-any-return]
+        return model(command)  # type: ignore[no-any-return]
 
     return decorate
 

@@ -11,8 +11,6 @@ from typing import Any, Literal
 
 import fastjsonschema
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
@@ -90,97 +88,6 @@ def test_a_reason_field_is_a_sentence_naming_the_choice() -> None:
     assert value["reason"].startswith("openai-gpt-oss-20b ") and value["reason"].endswith(".")
     assert "summarise support tickets cheaply" in value["reason"]
     assert "One sentence" not in value["reason"]
-
-
-# -------------------------------------------------------------- generated schemas
-
-FORMATS = ["date", "date-time", "time", "email", "uri", "hostname", "ipv4", "ipv6", "uuid"]
-PATTERNS = [r"^[A-Z]{3}-\d{4}$", r"^\+?[0-9]{7,15}$", r"^(foo|bar)_\w+$", r"^[a-z]+@[a-z]+\.io$"]
-NAMES = st.sampled_from(
-    ["location", "count", "unit", "tags", "price", "reason", "email", "age", "ticket_id", "x_1"]
-)
-
-
-def described(schema: dict[str, Any]) -> dict[str, Any]:
-    return {**schema, "description": f"{MARK} {schema.get('type', 'value')}"}
-
-
-@st.composite
-def numbers(draw: st.DrawFn) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": draw(st.sampled_from(["integer", "number"]))}
-    low = draw(st.integers(-50, 50))
-    if draw(st.booleans()):
-        schema["minimum"] = low
-    if draw(st.booleans()):
-        schema["exclusiveMaximum"] = low + draw(st.integers(12, 100))
-    if draw(st.booleans()):
-        schema["multipleOf"] = draw(st.sampled_from([2, 5, 10]))
-    return schema
-
-
-primitives = st.one_of(
-    numbers(),
-    st.builds(lambda f: {"type": "string", "format": f}, st.sampled_from(FORMATS)),
-    st.builds(lambda p: {"type": "string", "pattern": p}, st.sampled_from(PATTERNS)),
-    st.builds(
-        lambda n, m: {"type": "string", "minLength": n, "maxLength": n + m},
-        st.integers(0, 5),
-        st.integers(0, 40),
-    ),
-    st.just({"type": "boolean"}),
-    st.lists(st.text("abc", min_size=1, max_size=3), min_size=1, max_size=4, unique=True).map(
-        lambda options: {"enum": options}
-    ),
-).map(described)
-
-
-def objects(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
-    return st.dictionaries(NAMES, children, min_size=1, max_size=4).flatmap(
-        lambda props: st.builds(
-            lambda required: described(
-                {
-                    "type": "object",
-                    "properties": props,
-                    "required": required,
-                    "additionalProperties": False,
-                }
-            ),
-            st.lists(st.sampled_from(sorted(props)), unique=True),
-        )
-    )
-
-
-schemas = st.recursive(
-    primitives,
-    lambda children: st.one_of(
-        objects(children),
-        st.builds(
-            lambda items, n: {"type": "array", "items": items, "minItems": n, "maxItems": n + 3},
-            children,
-            st.integers(0, 3),
-        ),
-    ),
-    max_leaves=10,
-)
-PROMPTS = st.sampled_from(
-    [
-        "",
-        "What's the weather in Lisbon for 3 days in 'celsius'?",
-        "numbers 7, -3 and 12.5 on 2026-03-04",
-        "Buy 2 'blue widgets' for Ada at 19.99 and mail ada@example.com",
-    ]
-)
-
-
-@settings(max_examples=250, deadline=None)
-@given(objects(schemas), PROMPTS, st.booleans())
-def test_generated_schemas_validate_and_never_echo_descriptions(
-    schema: dict[str, Any], prompt: str, include_optional: bool
-) -> None:
-    value = build_value(
-        schema, PromptHints.from_text(prompt), topic="t", include_optional=include_optional
-    )
-    assert_plausible(schema, value)
 
 
 # -------------------------------------------------------------- the three routes, end to end
