@@ -274,7 +274,8 @@ class _Builder:
         text: str | None = None
         if isinstance(fmt, str) and fmt in FORMATS:
             text = FORMATS[fmt]
-            if fmt == "date" and (found := _DATE.search(self.hints.text)):
+            found = _IN_PROMPT[fmt].search(self.hints.text) if fmt in _IN_PROMPT else None
+            if found:
                 text = found.group()
         elif is_prose(name, description):
             text = self.sentence()
@@ -349,7 +350,12 @@ _LABELS = frozenset({"tag", "tags", "keyword", "keywords", "label", "labels", "t
 _LABELS = _LABELS | {"category", "categories"}
 _CLAUSE_SPLIT = re.compile(r"[.?!:;\n]+")
 _FORMAT_WORDS = frozenset({"json", "keys", "key", "fields", "field", "format", "schema"})
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_IN_PROMPT = {
+    "date": re.compile(r"\b\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b"),
+    "email": re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+    "uri": re.compile(r"\bhttps?://[^\s'\"<>]+[^\s'\"<>.,;:!?)]"),
+}
+"""Values of these formats written in the prompt are used as they are."""
 
 
 def _property_names(schema: Mapping[str, Any]) -> list[str]:

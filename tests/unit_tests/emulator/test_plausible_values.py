@@ -141,3 +141,23 @@ def test_json_mode_without_keys_answers_in_a_sentence() -> None:
     )
     answer = json.loads(reply(request).content or "")
     assert list(answer) == ["answer"] and re.search(r"is the sky blue\.$", answer["answer"])
+
+
+def test_format_values_written_in_the_prompt_are_used() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "website": {"type": "string", "format": "uri"},
+            "start": {"type": "string", "format": "date"},
+        },
+        "required": ["email", "website", "start"],
+    }
+    prompt = "Register ada@lovelace.org (site https://ada.example.org/about) from 2026-03-04."
+    value = build_value(schema, PromptHints.from_text(prompt), topic="")
+    check(schema, value)
+    assert value == {
+        "email": "ada@lovelace.org",
+        "website": "https://ada.example.org/about",
+        "start": "2026-03-04",
+    }
