@@ -70,7 +70,12 @@ class GradientCLI(click.Group):
                 return None
             raise
         command = getattr(module, module_name, None)
-        return command if isinstance(command, click.Command) else None
+        if not isinstance(command, click.Command):
+            return None
+        # --base-url / --debug after the subcommand too (cli/_options.py), for every command
+        from langchain_gradient.cli._options import with_global_options
+
+        return with_global_options(command)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -14,15 +14,20 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from langchain_gradient._settings import DO_TOKEN_ENV_VARS, KEY_ENV_VARS
+
+if TYPE_CHECKING:
+    from langchain_gradient.cli._progress import LiveLine
 
 TOKEN_ENV_VARS: tuple[str, ...] = DO_TOKEN_ENV_VARS
 """Personal access tokens for the control-plane API (``keys``), first one set wins: the
@@ -84,8 +89,16 @@ class RedactingStream:
         self._target = target
         self._redactor = redactor
         self._held = ""
+        self.guard: Callable[[str], contextlib.AbstractContextManager[None]] | None = None
+        """Set by :class:`Output`: hides a live status line around each write."""
 
     def write(self, text: str) -> int:
+        if self.guard is not None:
+            with self.guard(text):
+                return self._write(text)
+        return self._write(text)
+
+    def _write(self, text: str) -> int:
         data = self._redactor.redact(self._held + text)
         hold = self._redactor.pending_prefix(data)
         self._held = data[len(data) - hold :] if hold else ""
@@ -201,7 +214,10 @@ class Output:
         self._stdout = RedactingStream(sys.stdout, redactor)
         self._stderr = RedactingStream(sys.stderr, redactor)
         self._consoles: dict[str, Any] = {}
-        self._status_open = False
+        self.write_lock = threading.RLock()
+        """Held while anything is written, so a live line's ticker never cuts a write."""
+        self._lives: list[LiveLine] = []
+        self._stdout.guard = self._stderr.guard = self._around_write
 
     # -- low level -------------------------------------------------------------------------
 
@@ -348,16 +364,56 @@ class Output:
         if not self.json_mode:
             self.console("stderr").print(text, markup=False, style="dim")
 
+    def live(self, text: str, **options: Any) -> LiveLine:
+        """A live status line on stderr whose elapsed time ticks (use it in a ``with``;
+        see :mod:`._progress`): the one progress helper of every command."""
+        from langchain_gradient.cli._progress import LiveLine
+
+        return LiveLine(self, text, **options)
+
     def status(self, text: str, *, done: bool = False) -> None:
-        """A live status line on stderr: rewritten in place on a terminal, one line
-        per change otherwise; ``done`` ends it. Silent in ``--json`` mode."""
-        if self.json_mode:
-            return
-        if self._stderr.isatty():
-            self._stderr.write("\r\x1b[2K" + text + ("\n" if done else ""))
-            self._status_open = not done
+        """A state of the current live line (one is started if none is open); ``done``
+        ends it. Rewritten in place on a terminal, one line per change otherwise."""
+        line = self._top_live() or self.live(text, show_elapsed=False).start()
+        if done:
+            line.finish(text)
         else:
-            self._stderr.write(text + "\n")
+            line.update(text)
+
+    def stderr_is_terminal(self) -> bool:
+        return self._stderr.isatty()
+
+    def _top_live(self) -> LiveLine | None:
+        return self._lives[-1] if self._lives else None
+
+    def _push_live(self, line: LiveLine) -> None:
+        with self.write_lock:
+            if self._lives:
+                self._lives[-1].hide()
+            self._lives.append(line)
+
+    def _pop_live(self, line: LiveLine) -> None:
+        with self.write_lock:
+            if line in self._lives:
+                self._lives.remove(line)
+            if self._lives:
+                self._lives[-1].render()
+
+    def _around_write(self, text: str) -> contextlib.AbstractContextManager[None]:
+        top = self._top_live()
+        if top is None or not top.live:
+            return contextlib.nullcontext()
+        return top.around_write(text)
+
+    def _write_stderr_raw(self, text: str) -> None:
+        """A live line's own drawing: redacted, straight to stderr, past the guard."""
+        self._stderr._write(text)
+        self._stderr.flush()
+
+    def log(self, text: str) -> None:
+        """A log line on stderr, even in ``--json`` mode (asked for with ``--log``); safe
+        to call from another thread (one write per line)."""
+        self._stderr.write(text + "\n")
         self._stderr.flush()
 
     def warn(self, text: str) -> None:
@@ -365,9 +421,8 @@ class Output:
 
     def error(self, exc: BaseException) -> None:
         """Report a failure: one line, or the redacted traceback with ``--debug``."""
-        if self._status_open:  # end a live status line first
-            self._stderr.write("\n")
-            self._status_open = False
+        for line in reversed(self._lives):  # end open live lines first (their last state)
+            line.finish()
         if self.debug:
             self._stderr.write("".join(traceback.format_exception(exc)))
         self._stderr.write(f"Error: {describe_error(exc)}\n")

@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._session import Session, gradient_command
 
 DEFAULT_CHAT_MODEL = "openai-gpt-oss-120b"
@@ -91,7 +92,7 @@ def build_model(
 
 @click.command()
 @click.option("--prompt", "-p", required=True, help="The user message; '-' reads stdin.")
-@click.option("--model", "-m", default=DEFAULT_CHAT_MODEL, show_default=True, help="Model id.")
+@model_option(default=DEFAULT_CHAT_MODEL, help="Chat model id.")
 @click.option("--system", "-s", help="System prompt.")
 @click.option("--responses-api", is_flag=True, help="Use /v1/responses instead of chat.")
 @click.option("--cache", is_flag=True, help="Turn on prompt caching for this model family.")
@@ -125,11 +126,14 @@ def chat(
     messages = [*([SystemMessage(system)] if system else []), HumanMessage(text)]
     out = session.out
     message: Any = None
-    with track_cost() as tracker:
+    # a ticking line on a terminal until the first token (nothing in a pipe)
+    waiting = out.live(f"  waiting for {model}", announce=False)
+    with track_cost() as tracker, waiting:
         if no_stream or out.json_mode:
             message = llm.invoke(messages)
         else:
             for chunk in llm.stream(messages):
+                waiting.finish(show=False)
                 out.write(chunk.text)
                 message = chunk if message is None else message + chunk
             out.line()

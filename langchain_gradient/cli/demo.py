@@ -32,6 +32,7 @@ import click
 from pydantic import BaseModel, Field
 
 from langchain_gradient.cli._cost import track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._output import Column, Output, format_usd
 from langchain_gradient.cli._session import Session, gradient_command
 
@@ -182,10 +183,11 @@ def step_fal(demo: Demo) -> None:
     )
     prompt = "A futuristic city at sunset"
     demo.out.say(f"  {FAL_MODEL}: {prompt!r}")
-    message = tool.invoke(
-        {"type": "tool_call", "id": "demo-fal", "name": tool.name, "args": {"prompt": prompt}},
-        config={"callbacks": [progress_handler(demo.out)]},
-    )
+    with demo.out.live(f"  {FAL_MODEL}: submitting", announce=False) as line:
+        message = tool.invoke(
+            {"type": "tool_call", "id": "demo-fal", "name": tool.name, "args": {"prompt": prompt}},
+            config={"callbacks": [progress_handler(line)]},
+        )
     demo.out.say(f"  {message.content}")
     demo.summary["fal"] = [f.get("path") or f.get("url") for f in message.artifact["files"]]
 
@@ -258,7 +260,10 @@ def run_step(demo: Demo, number: int, step: Step) -> str:
         demo.out.say(f"  skipped: {', '.join(missing)} is not part of this build yet")
         return "skipped"
     try:
-        step.run(demo)
+        # ticks below the step's narration while it waits; its time when it ends
+        with demo.out.live(f"  {step.name}: running", announce=False) as line:
+            step.run(demo)
+            line.finish(f"  {step.name}: done in")
     except Exception as exc:
         demo.out.say(f"  FAILED: {type(exc).__name__}: {exc}")
         return "failed"
@@ -349,7 +354,7 @@ def render_costs(out: Output, handler: Any) -> list[dict[str, Any]]:
 
 
 @click.command()
-@click.option("--model", "-m", default=DEMO_MODEL, show_default=True, help="Chat model to use.")
+@model_option(default=DEMO_MODEL, help="Chat model to use.")
 @click.option("--offline", is_flag=True, help="Use the emulator even when a key is set.")
 @click.option(
     "--output-dir",

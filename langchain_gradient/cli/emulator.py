@@ -5,7 +5,7 @@ at it goes to stderr. Stop it with Ctrl-C.
 
 Example::
 
-    $ langchain-gradient emulator --port 8080
+    $ langchain-gradient emulator --port 8080 --log --stream-delay 0.03
     http://127.0.0.1:8080/v1
     $ MODEL_ACCESS_KEY=emulator-key langchain-gradient --base-url http://127.0.0.1:8080 models
 """
@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from langchain_gradient.cli._output import Output
 from langchain_gradient.cli._session import Session, gradient_command
 
 
@@ -78,6 +79,20 @@ def setup_lines(base_url: str, key: str) -> list[str]:
     help="Responses streaming format.",
 )
 @click.option(
+    "--stream-delay",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Pause between streamed events, so streaming looks like the service's.",
+)
+@click.option(
+    "--log",
+    "log_requests",
+    is_flag=True,
+    help="Print one line per request on stderr: method, path, model, status, ms (never the key).",
+)
+@click.option(
     "--knowledge-base",
     "knowledge_bases",
     multiple=True,
@@ -94,6 +109,8 @@ def emulator(
     quirks: bool,
     error_format: str,
     responses_stream: str,
+    stream_delay: float = 0.0,
+    log_requests: bool = False,
     knowledge_bases: tuple[str, ...] = (),
 ) -> None:
     """Run the Gradient emulator until Ctrl-C (no key, no network)."""
@@ -140,4 +157,16 @@ def emulator(
         error_format=error_format,
         responses_stream_format=responses_stream,
         knowledge_bases=bases,
+        stream_event_delay=stream_delay,
+        on_request=_request_printer(out) if log_requests else None,
     )
+
+
+def _request_printer(out: Output) -> Any:
+    """``--log``: each answered request as one line on stderr (no header or body: no key)."""
+    from langchain_gradient.emulator.request_log import log_line
+
+    def show(record: Any, seconds: float) -> None:
+        out.log(log_line(record, seconds))
+
+    return show

@@ -8,8 +8,8 @@ atomically under new names and never over an existing file.
 
 Example::
 
-    langchain-gradient fal --model-id fal-ai/flux/schnell --prompt "A lighthouse" --output media
-    langchain-gradient fal --model-id fal-ai/elevenlabs/tts/multilingual-v2 --text "Hi" --no-wait
+    langchain-gradient fal -m fal-ai/flux/schnell --prompt "A lighthouse" --output media
+    langchain-gradient fal -m fal-ai/elevenlabs/tts/multilingual-v2 --text "Hi" --no-wait
     langchain-gradient fal result 6590784a-ce47-4556-9ff4-53baff2693fb --wait --output media
 """
 
@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._output import Output, describe_error
 from langchain_gradient.cli._session import Session, gradient_command
 
 if TYPE_CHECKING:
+    from langchain_gradient.cli._progress import LiveLine
     from langchain_gradient.tools import FalJob, GradientFalTool
 
 
@@ -86,8 +88,9 @@ def status_text(job: FalJob | dict[str, Any], elapsed: float | None = None) -> s
     return f"  {model} {data['request_id']}: {data['status']:<11}{when}"
 
 
-def progress_handler(out: Output) -> Any:
-    """A callback handler that turns the tool's status events into the live line."""
+def progress_handler(line: LiveLine) -> Any:
+    """A callback handler that turns the tool's status events into states of ``line``
+    (whose elapsed time keeps ticking between them; see :meth:`Output.live`)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     from langchain_gradient.tools import FAL_STATUS_EVENT
@@ -95,12 +98,19 @@ def progress_handler(out: Output) -> Any:
     class FalProgress(BaseCallbackHandler):
         def on_custom_event(self, name: str, data: Any, **kwargs: Any) -> None:
             if name == FAL_STATUS_EVENT:
-                out.status(
-                    status_text(data, data.get("elapsed")),
-                    done=data["status"] in ("COMPLETED", "FAILED"),
-                )
+                show_job_state(line, data)
 
     return FalProgress()
+
+
+def show_job_state(line: LiveLine, job: FalJob | dict[str, Any]) -> None:
+    """One state of a fal job on its live line; a final state ends the line."""
+    text = status_text(job)
+    status = job["status"] if isinstance(job, dict) else job.status
+    if status in ("COMPLETED", "FAILED"):
+        line.finish(text)
+    else:
+        line.update(text)
 
 
 def job_record(job: FalJob) -> dict[str, Any]:
@@ -138,7 +148,7 @@ _output_dir_option = click.option(
 
 
 @click.group(invoke_without_command=True)
-@click.option("--model-id", metavar="ID", help="fal model, e.g. fal-ai/flux/schnell.")
+@model_option(help="fal model, e.g. fal-ai/flux/schnell.", aliases=("--model-id",))
 @click.option("--prompt", help="Prompt (image and audio models).")
 @click.option("--text", help="Text to speak (text-to-speech models).")
 @click.option("--input", "raw_input", metavar="JSON", help="The whole model input as JSON.")
@@ -154,7 +164,7 @@ _output_dir_option = click.option(
 @gradient_command
 def fal(
     session: Session,
-    model_id: str | None,
+    model: str | None,
     prompt: str | None,
     text: str | None,
     raw_input: str | None,
@@ -166,8 +176,9 @@ def fal(
     ctx = click.get_current_context()
     if ctx.invoked_subcommand is not None:
         return
-    if not model_id:
-        raise click.UsageError("--model-id is required (or use `fal status|result REQUEST_ID`).")
+    if not model:
+        raise click.UsageError("-m/--model is required (or use `fal status|result REQUEST_ID`).")
+    model_id = model
     model_input = parse_input(prompt, text, raw_input)
     from pydantic import ValidationError
 
@@ -202,13 +213,16 @@ def fal(
             inner = (error.get("ctx") or {}).get("error")
             if isinstance(inner, GradientError):  # e.g. no key: not a --model-id problem
                 raise inner from None
-        raise click.BadParameter(describe_error(exc), param_hint="--model-id") from exc
+        raise click.BadParameter(describe_error(exc), param_hint="--model") from exc
     call = {"type": "tool_call", "id": "cli", "name": tool.name}
-    with track_cost() as cost:
+    with (
+        track_cost() as cost,
+        session.out.live(f"  {model_id}: submitting", announce=False) as line,
+    ):
         try:
             message = tool.invoke(
                 {**call, "args": tool_arguments(tool, model_input)},
-                config={"callbacks": [progress_handler(session.out)]},
+                config={"callbacks": [progress_handler(line)]},
             )
         except FalJobTimeoutError as exc:
             raise _timeout_hint(exc) from exc
@@ -251,14 +265,15 @@ def result(session: Session, request_id: str, wait: bool, output: Path | None) -
     client = FalJobClient(**session.connection())
     job = client.get_result(request_id)
     if not job.is_terminal and wait:
+        with session.out.live(status_text(job)) as line:
 
-        def report(current: FalJob, elapsed: float) -> None:
-            session.out.status(status_text(current, elapsed), done=current.is_terminal)
+            def report(current: FalJob, _elapsed: float) -> None:
+                show_job_state(line, current)
 
-        try:
-            job = client.wait_for_job(request_id, on_status=report)
-        except FalJobTimeoutError as exc:
-            raise _timeout_hint(exc) from exc
+            try:
+                job = client.wait_for_job(request_id, on_status=report)
+            except FalJobTimeoutError as exc:
+                raise _timeout_hint(exc) from exc
     if job.is_failed:
         raise FalJobFailedError(job)
     if not job.is_completed:

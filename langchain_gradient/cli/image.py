@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._session import Session, gradient_command
 
 DEFAULT_IMAGE_MODEL = "openai-gpt-image-1"
@@ -80,7 +81,7 @@ def generate(
 
 @click.command()
 @click.option("--prompt", "-p", required=True, help="What to draw.")
-@click.option("--model", "-m", default=DEFAULT_IMAGE_MODEL, show_default=True, help="Image model.")
+@model_option(default=DEFAULT_IMAGE_MODEL, help="Image model id.")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
@@ -115,14 +116,16 @@ def image(
             f"{', '.join(taken)} already exist{'s' if len(taken) == 1 else ''}; "
             "pass --force to overwrite, or choose another --output."
         )
-    artifact = generate(
-        session,
-        prompt=prompt,
-        model=model,
-        size=size,
-        n=n,
-        output_dir=None if output else Path.cwd(),
-    )
+    with session.out.live(f"  generating {n} image(s) with {model}") as line:
+        artifact = generate(
+            session,
+            prompt=prompt,
+            model=model,
+            size=size,
+            n=n,
+            output_dir=None if output else Path.cwd(),
+        )
+        line.finish(f"  generated {len(artifact['images'])} image(s) with {model}")
     files: list[dict[str, Any]] = []
     for index, picture in enumerate(artifact["images"]):
         if targets:

@@ -122,7 +122,9 @@ def describe_origin(catalog: ModelCatalog) -> str:
 
 
 @click.command()
-@click.option("--model", "query", metavar="Q", help="Only models whose id or name contains Q.")
+@click.option(
+    "--model", "-m", "query", metavar="Q", help="Only models whose id or name contains Q."
+)
 @click.option(
     "--refresh",
     "--no-cache",

@@ -30,6 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--clock-speed", type=float, default=1.0, help="job clock multiplier")
     parser.add_argument(
+        "--stream-delay", type=float, default=0.0, help="seconds between streamed events"
+    )
+    parser.add_argument(
+        "--log", action="store_true", help="one line per request on stderr (never the key)"
+    )
+    parser.add_argument(
         "--knowledge-base",
         action="append",
         default=[],
@@ -65,8 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         responses_stream_format=args.responses_stream,
         clock_speed=args.clock_speed,
         knowledge_bases=knowledge_bases,
+        stream_event_delay=max(0.0, args.stream_delay),
+        on_request=_print_request if args.log else None,
     )
     return 0
+
+
+def _print_request(record: object, seconds: float) -> None:
+    from langchain_gradient.emulator.request_log import RequestRecord, log_line
+
+    if isinstance(record, RequestRecord):
+        sys.stderr.write(log_line(record, seconds) + "\n")
+        sys.stderr.flush()
 
 
 if __name__ == "__main__":

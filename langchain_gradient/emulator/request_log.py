@@ -1,5 +1,9 @@
 """What clients sent: one :class:`RequestRecord` per request, key redacted.
 
+:meth:`RequestLog.add_listener` hears about each request once it is answered (a stream:
+once its last event is sent); :func:`log_line` is the one-line form ``langchain-gradient
+emulator --log`` prints (no header, query or body, so never a key).
+
 Example:
     >>> log = RequestLog()
     >>> log.append(RequestRecord("POST", "/v1/chat/completions", {"model": "m"}, {}, 200, 0.0))
@@ -9,14 +13,17 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 REDACTED = "[redacted]"
+Listener = Callable[["RequestRecord", float], object]
+"""Called with a finished request and its duration in seconds (from the server's thread)."""
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key"})
 
 
@@ -74,6 +81,21 @@ class RequestLog:
         self._records: deque[RequestRecord] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._cleared_at = 0.0
+        self._listeners: list[Listener] = []
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call ``listener(record, seconds)`` for every request from now on, once it is
+        answered; it runs on the server's thread, so keep it short."""
+        self._listeners.append(listener)
+
+    def completed(self, record: RequestRecord | None) -> None:
+        """Tell the listeners that ``record``'s request is answered (the server calls it)."""
+        if record is None or not self._listeners:
+            return
+        seconds = time.time() - record.started_at
+        for listener in list(self._listeners):
+            with contextlib.suppress(Exception):  # a listener must not fail a request
+                listener(record, seconds)
 
     def append(self, record: RequestRecord) -> None:
         """Add ``record``, unless its request started before the last :meth:`clear`
@@ -112,3 +134,16 @@ class RequestLog:
 
     def __getitem__(self, index: int) -> RequestRecord:
         return self.records()[index]
+
+
+def log_line(record: RequestRecord, seconds: float) -> str:
+    """``METHOD PATH MODEL STATUS MSms``: one request, without any header, query or body.
+
+    Example:
+        >>> record = RequestRecord("POST", "/v1/chat/completions", {"model": "m"}, {}, 200, 0.0)
+        >>> log_line(record, 0.0123)
+        'POST /v1/chat/completions m 200 12ms'
+    """
+    fault = f" fault={record.fault}" if record.fault else ""
+    model = record.model or "-"
+    return f"{record.method} {record.path} {model} {record.status} {seconds * 1000:.0f}ms{fault}"

@@ -28,6 +28,7 @@ from langchain_gradient.emulator.clock import EmulatorClock
 from langchain_gradient.emulator.faults import Fault, FaultInjector, FaultRule
 from langchain_gradient.emulator.keys import KeyPolicy
 from langchain_gradient.emulator.models import ModelTable
+from langchain_gradient.emulator.request_log import Listener as RequestListener
 from langchain_gradient.emulator.request_log import RequestLog
 from langchain_gradient.emulator.server import build_app
 from langchain_gradient.emulator.state import EmulatorConfig, EmulatorState
@@ -331,12 +332,15 @@ def serve(
     keys: Mapping[str, KeyPolicy] | None = None,
     announce: Any = None,
     knowledge_bases: Mapping[str, str] | None = None,
+    on_request: RequestListener | None = None,
     **settings: Any,
 ) -> None:
     """Serve in the foreground until interrupted; ``announce(base_url)`` is called once bound.
 
     ``knowledge_bases``: name -> folder of ``.txt``/``.md`` files, served for retrieval
-    with the name as the knowledge base id.
+    with the name as the knowledge base id. ``on_request(record, seconds)`` hears about
+    every answered request (``--log``; see :func:`.request_log.log_line`). Other keyword
+    arguments are :class:`EmulatorConfig` fields (``stream_event_delay``, ``quirks``...).
 
     Example:
         >>> serve(port=0, announce=print)  # doctest: +SKIP
@@ -345,6 +349,8 @@ def serve(
     emulator = GradientEmulator(port=port, host=host, keys=keys, **settings)
     for name, folder in (knowledge_bases or {}).items():
         emulator.add_knowledge_base(name, folder, uuid=name)
+    if on_request is not None:
+        emulator.request_log.add_listener(on_request)
     emulator.start()
     try:
         if announce is not None:

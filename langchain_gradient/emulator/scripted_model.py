@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from langchain_gradient.emulator.plausible import guess_schema
 from langchain_gradient.emulator.prompt_hints import (
     PromptHints,
     content_words,
@@ -303,13 +304,14 @@ def _json_answer(request: ModelRequest, user_text: str) -> str:
     hints = PromptHints.from_text(user_text)
     schema = request.output_schema or _schema_in_prompt(request.turns)
     if schema is None:
-        keys = [q for q in _all_quoted(request.turns) if _IDENTIFIER_KEY.match(q)]
+        keys = _keys_in_prompt(request.turns)
         schema = {
             "type": "object",
-            "properties": {key: {"type": "string"} for key in keys or ["answer"]},
+            "properties": {key: guess_schema(key) for key in keys or ["answer"]},
             "required": keys or ["answer"],
         }
         hints.quoted = [q for q in hints.quoted if q not in keys]
+        hints.phrases = [p for p in hints.phrases if p not in keys and p.upper() != "JSON"]
     value = build_value(
         schema, hints, topic=_topic(user_text), include_optional=True, any_phrase=False
     )
@@ -327,19 +329,51 @@ def _all_quoted(turns: Sequence[Turn]) -> list[str]:
 
 
 def _schema_in_prompt(turns: Sequence[Turn]) -> Mapping[str, Any] | None:
-    """A JSON schema pasted into a system or user message (a common json_mode pattern)."""
+    """A JSON schema pasted into a system or user message (a common json_mode pattern).
+
+    Every JSON object in the text is read; the last one with ``properties`` wins, so
+    langchain-core's format instructions (an example schema, then the real one) work.
+    """
+    found: Mapping[str, Any] | None = None
+    decoder = json.JSONDecoder()
     for turn in turns:
-        start = turn.text.find("{")
-        if turn.role not in ("system", "developer", "user") or start < 0:
+        if turn.role not in ("system", "developer", "user"):
             continue
-        end = turn.text.rfind("}")
-        try:
-            candidate = json.loads(turn.text[start : end + 1])
-        except ValueError:
+        text, start = turn.text, turn.text.find("{")
+        while start >= 0:
+            try:
+                candidate, end = decoder.raw_decode(text, start)
+            except ValueError:
+                start = text.find("{", start + 1)
+                continue
+            if isinstance(candidate, dict) and isinstance(candidate.get("properties"), dict):
+                found = candidate
+            start = text.find("{", end)
+    return found
+
+
+_KEY_LIST = re.compile(
+    r"\b(?:keys?|fields?|properties)\b\s*:?\s*((?:`?[A-Za-z_][A-Za-z0-9_]*`?(?:\s*,\s*|\s+and\s+"
+    r"|\s*,\s*and\s+)?)+)",
+    re.I,
+)
+_BACKTICKED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]{0,40})`")
+
+
+def _keys_in_prompt(turns: Sequence[Turn]) -> list[str]:
+    """Key names a json_mode prompt asks for: quoted or backticked identifiers, or a list
+    after "keys"/"fields" ("with keys name, age and city")."""
+    keys = [q for q in _all_quoted(turns) if _IDENTIFIER_KEY.match(q)]
+    for turn in turns:
+        if turn.role not in ("user", "system", "developer"):
             continue
-        if isinstance(candidate, dict) and isinstance(candidate.get("properties"), dict):
-            return candidate
-    return None
+        named = _BACKTICKED.findall(turn.text)
+        for match in _KEY_LIST.finditer(turn.text):
+            named.extend(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", match.group(1)))
+        for key in named:
+            if key.lower() not in ("and", "json", "object") and key not in keys:
+                keys.append(key)
+    return keys
 
 
 def _plan(request: ModelRequest) -> str:

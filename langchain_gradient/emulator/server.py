@@ -182,6 +182,7 @@ def gateway(handler: Handler) -> Handler:
             headers["x-request-id"] = request_id
         if not request.get(_LOGGED):
             _log(request, response.status, started, fault_label)
+        state.log.completed(request.get(_RECORD))
         return response
 
     return handle
@@ -206,24 +207,24 @@ def _authenticate(state: EmulatorState, request: web.Request, context: RequestCo
 
 _PENDING = "gradient_emulator_pending_log"
 _LOGGED = "gradient_emulator_logged"
+_RECORD = "gradient_emulator_record"
 
 
 def _log(request: web.Request, status: int, started: float, fault_label: str | None) -> None:
     request[_LOGGED] = True
     context = request.get(CONTEXT)
-    request.app[STATE].log.append(
-        RequestRecord(
-            request.method,
-            request.path,
-            getattr(context, "body", None),
-            request.headers,
-            status,
-            started,
-            time.time(),
-            fault_label,
-            request.query,
-        )
+    request[_RECORD] = record = RequestRecord(
+        request.method,
+        request.path,
+        getattr(context, "body", None),
+        request.headers,
+        status,
+        started,
+        time.time(),
+        fault_label,
+        request.query,
     )
+    request.app[STATE].log.append(record)
 
 
 async def _log_streamed_response(request: web.Request, response: web.StreamResponse) -> None:

@@ -89,7 +89,7 @@ def test_unknown_request_id(run: Run, emulator: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--prompt", "x"], "--model-id is required"),
+        (["--prompt", "x"], "-m/--model is required"),
         (["--model-id", FLUX], "exactly one of"),
         (["--model-id", FLUX, "--prompt", "x", "--text", "y"], "exactly one of"),
         (["--model-id", FLUX, "--input", "{not json"], "not valid JSON"),

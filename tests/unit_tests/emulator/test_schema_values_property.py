@@ -1,53 +1,36 @@
-"""Property test: for generated JSON schemas, built values validate and use the prompt."""
+"""Property test: for generated JSON schemas (formats, patterns, bounds, nested objects and
+arrays), built values validate (fastjsonschema, formats on) and never echo a description."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import fastjsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from langchain_gradient.emulator.prompt_hints import PromptHints
 from langchain_gradient.emulator.schema_values import build_value
 
-NAMES = st.sampled_from(["location", "count", "unit", "tags", "price", "query", "flag", "x_1"])
+MARK = "DESCMARK"  # in every description: it must never show up in a value
+NAMES = st.sampled_from(
+    [
+        *("location", "count", "unit", "tags", "price", "query", "flag", "x_1"),
+        *("reason", "email", "age", "ticket_id"),
+    ]
+)
+FORMATS = ["date", "date-time", "time", "email", "uri", "hostname", "ipv4", "ipv6", "uuid"]
+PATTERNS = [r"^[A-Z]{3}-\d{4}$", r"^\+?[0-9]{7,15}$", r"^(foo|bar)_\w+$", r"^[a-z]+@[a-z]+\.io$"]
 
 
 def validate(value: Any, schema: dict[str, Any]) -> None:
-    """A small JSON-schema validator for the keywords the generator below uses."""
-    if "enum" in schema:
-        assert value in schema["enum"], (value, schema)
-        return
-    kind = schema["type"]
-    if kind == "object":
-        assert isinstance(value, dict)
-        for name in schema.get("required", []):
-            assert name in value, (name, value)
-        if schema.get("additionalProperties") is False:
-            assert set(value) <= set(schema["properties"])
-        for name, sub in schema["properties"].items():
-            if name in value:
-                validate(value[name], sub)
-    elif kind == "array":
-        assert isinstance(value, list)
-        assert len(value) >= schema.get("minItems", 0)
-        assert len(value) <= schema.get("maxItems", len(value))
-        for item in value:
-            validate(item, schema["items"])
-    elif kind in ("integer", "number"):
-        assert isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind == "integer":
-            assert isinstance(value, int) or float(value).is_integer()
-        assert value >= schema.get("minimum", value)
-        assert value <= schema.get("maximum", value)
-        assert value > schema.get("exclusiveMinimum", value - 1)
-        assert value < schema.get("exclusiveMaximum", value + 1)
-    elif kind == "string":
-        assert isinstance(value, str)
-        assert len(value) >= schema.get("minLength", 0)
-        assert len(value) <= schema.get("maxLength", len(value))
-    elif kind == "boolean":
-        assert isinstance(value, bool)
+    fastjsonschema.compile(schema, use_formats=True)(value)
+    assert MARK not in json.dumps(value)
+
+
+def described(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "description": f"{MARK} {schema.get('type', 'value')}"}
 
 
 @st.composite
@@ -57,7 +40,9 @@ def numbers(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         schema["minimum"] = low
     if draw(st.booleans()):
-        schema["exclusiveMaximum"] = low + draw(st.integers(2, 100))
+        schema["exclusiveMaximum"] = low + draw(st.integers(12, 100))
+    if draw(st.booleans()):
+        schema["multipleOf"] = draw(st.sampled_from([2, 5, 10]))
     return schema
 
 
@@ -68,22 +53,26 @@ primitives = st.one_of(
         st.integers(0, 5),
         st.integers(0, 40),
     ),
+    st.builds(lambda f: {"type": "string", "format": f}, st.sampled_from(FORMATS)),
+    st.builds(lambda p: {"type": "string", "pattern": p}, st.sampled_from(PATTERNS)),
     st.just({"type": "boolean"}),
     st.lists(st.text("abc", min_size=1, max_size=3), min_size=1, max_size=4, unique=True).map(
         lambda options: {"enum": options}
     ),
-)
+).map(described)
 
 
 def objects(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(NAMES, children, min_size=0, max_size=4).flatmap(
         lambda props: st.builds(
-            lambda required, closed: {
-                "type": "object",
-                "properties": props,
-                "required": required,
-                **({"additionalProperties": False} if closed else {}),
-            },
+            lambda required, closed: described(
+                {
+                    "type": "object",
+                    "properties": props,
+                    "required": required,
+                    **({"additionalProperties": False} if closed else {}),
+                }
+            ),
             st.lists(st.sampled_from(sorted(props)), unique=True) if props else st.just([]),
             st.booleans(),
         )
@@ -108,7 +97,7 @@ PROMPTS = st.sampled_from(
         "",
         "What's the weather in Lisbon for 3 days in 'celsius'?",
         "numbers 7, -3 and 12.5",
-        "Buy 2 'blue widgets' for Ada at 19.99",
+        "Buy 2 'blue widgets' for Ada at 19.99 and mail ada@example.com on 2026-03-04",
         "a b c",
     ]
 )
