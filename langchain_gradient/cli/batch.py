@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from langchain_gradient.cli._options import model_option
 from langchain_gradient.cli._output import Column, Output
 from langchain_gradient.cli._session import Session, gradient_command
 
 if TYPE_CHECKING:
     from langchain_gradient.batch import GradientBatchJob
+    from langchain_gradient.cli._progress import LiveLine
     from langchain_gradient.cli._batch_input import BatchInput
 
 _ID_HELP = "JOB_ID is what `submit` printed (gbatch:...) or a batch id from `list`."
@@ -79,7 +79,7 @@ def batch() -> None:
 
 @batch.command("submit")
 @click.argument("input_file", metavar="FILE", type=click.Path(path_type=Path))
-@click.option("-m", "--model", help="Model for a file of prompts (OpenAI or Anthropic).")
+@model_option(help="Model for a file of prompts (OpenAI or Anthropic).")
 @click.option("--system", help="System prompt put before every prompt.")
 @click.option("--request-id", metavar="KEY", help="Idempotency key: resubmitting returns the job.")
 @gradient_command
@@ -185,19 +185,19 @@ def _counts(records: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, in
     return states, requests
 
 
-def progress_text(records: list[dict[str, Any]], elapsed: float | None = None) -> str:
-    """The one-line summary ``wait`` rewrites in place.
+def progress_text(records: list[dict[str, Any]]) -> str:
+    """The state ``wait`` shows on its live line (which adds the elapsed time).
 
     Example:
         >>> progress_text([{"status": "in_progress",
-        ...                 "request_counts": {"total": 10, "completed": 4, "failed": 1}}], 3.2)
-        'in_progress 1 | requests 5/10 done, 1 failed |    3s'
+        ...                 "request_counts": {"total": 10, "completed": 4, "failed": 1}}])
+        'in_progress 1 | requests 5/10 done, 1 failed'
     """
     states, requests = _counts(records)
     parts = ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
     done = requests["completed"] + requests["failed"]
     text = f"{parts} | requests {done:,}/{requests['total']:,} done, {requests['failed']:,} failed"
-    return text if elapsed is None else f"{text} | {elapsed:4.0f}s"
+    return text
 
 
 def _show_records(out: Output, job: GradientBatchJob, records: list[dict[str, Any]]) -> None:
@@ -232,38 +232,8 @@ def status(session: Session, job_id: str) -> None:
     _show_records(session.out, job, job.refresh())
 
 
-class _Ticker:
-    """Rewrites the live line every second so the elapsed time moves between polls."""
-
-    def __init__(self, out: Output, records: dict[str, dict[str, Any]]) -> None:
-        self.out, self.records = out, records
-        self.start = time.monotonic()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def show(self) -> None:
-        with self._lock:
-            if self.records and not self._stop.is_set():
-                text = progress_text(list(self.records.values()), time.monotonic() - self.start)
-                self.out.status(text)
-
-    def _run(self) -> None:
-        while not self._stop.wait(1.0):
-            if self.out._stderr.isatty():  # one line per change when not a terminal
-                self.show()
-
-    def __enter__(self) -> _Ticker:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._stop.set()
-        self._thread.join()
-
-
-def _progress_handler(ticker: _Ticker) -> Any:
+def _progress_handler(line: LiveLine, records: dict[str, dict[str, Any]]) -> Any:
+    """Turns the job's polling events into states of the live line."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     from langchain_gradient.batch import BATCH_STATUS_EVENT
@@ -271,12 +241,12 @@ def _progress_handler(ticker: _Ticker) -> Any:
     class BatchProgress(BaseCallbackHandler):
         def on_custom_event(self, name: str, data: Any, **kwargs: Any) -> None:
             if name == BATCH_STATUS_EVENT and data.get("batch_id"):
-                ticker.records[data["batch_id"]] = {
+                records[data["batch_id"]] = {
                     "batch_id": data["batch_id"],
                     "status": data["status"],
                     "request_counts": data["counts"],
                 }
-                ticker.show()
+                line.update(progress_text(list(records.values())))
 
     return BatchProgress()
 
@@ -297,16 +267,15 @@ def wait(session: Session, job_id: str, timeout: float) -> None:
 
     job = _job(session, job_id)
     records = {r["batch_id"]: r for r in job.refresh()}
-    with _Ticker(session.out, records) as ticker:
-        ticker.show()
+    with session.out.live(progress_text(list(records.values()))) as line:
         try:
-            job.wait(timeout=timeout, config={"callbacks": [_progress_handler(ticker)]})
+            job.wait(timeout=timeout, config={"callbacks": [_progress_handler(line, records)]})
         except GradientBatchTimeoutError as exc:
             raise click.ClickException(
                 f"{exc} Wait again with `langchain-gradient batch wait {job.id}`."
             ) from exc
-    final = job.refresh()
-    session.out.status(progress_text(final, time.monotonic() - ticker.start), done=True)
+        final = job.refresh()
+        line.finish(progress_text(final))
     _show_records(session.out, job, final)
     failed = [r for r in final if r["status"] == "failed"]
     if failed:

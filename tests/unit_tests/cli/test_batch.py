@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -198,29 +199,22 @@ def test_the_console_script_submits_waits_and_reads(tmp_path: Path) -> None:
     assert ["21" in out[0]["content"], "31" in out[1]["content"]] == [True, True]
 
 
-def test_wait_line_ticks_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a terminal the live line is rewritten every second, elapsed time moving."""
-    import io
-    import re
-    import time
+def test_wait_line_ticks_on_a_terminal_and_ends_with_the_total_time(
+    run: Run, emu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`wait` shows the job on the CLI's one live line: the time moves between polls."""
+    from langchain_gradient.cli._output import RedactingStream
+    from tests.unit_tests.cli.test_progress import frames
 
-    from langchain_gradient.cli import batch as batch_cli
-    from langchain_gradient.cli._output import Output, Redactor
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    out = Output(json_mode=False, debug=False, redactor=Redactor())
-    record = {"batch_id": "b1", "status": "in_progress", "request_counts": {"total": 3}}
-    with batch_cli._Ticker(out, {"b1": record}):
-        time.sleep(2.5)
-    ticks = re.findall(
-        r"\r\x1b\[2Kin_progress 1 \| requests 0/3 done, 0 failed \|\s+(\d+)s", terminal.getvalue()
-    )
-    assert len(ticks) >= 2 and ticks[-1] != ticks[0], terminal.getvalue()
+    batch_controls(emu.state).durations = (0.5, 0.5, 0.2)
+    job_id = submit(run, str(write(tmp_path / "in.jsonl", "What is 1 + 1?")), "-m", MODEL)
+    monkeypatch.setattr(RedactingStream, "isatty", lambda self: True)
+    result = run("batch", "wait", job_id, "--timeout", "60")
+    assert result.exit_code == 0, result.output
+    seen = frames(result.stderr)
+    times = [t for _, t in seen]
+    assert len(seen) >= 3 and times == sorted(times) and times[-1] > times[0], result.stderr
+    assert re.search(r"completed 1 \| requests 1/1 done, 0 failed \d+\.\ds\n", result.stderr)
 
 
 def test_ready_lines_split_into_parts_and_come_back_as_one_job(
