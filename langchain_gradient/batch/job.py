@@ -337,16 +337,17 @@ class GradientBatchJob:
         output), or a :class:`GradientBatchItemError` where that input failed.
 
         ``raw=True``: the provider's result line (a dict) instead of an ``AIMessage``."""
-        found: dict[int, Any] = {}
+        # One list filled in place (no index-to-result map beside it): 100,000 results
+        # are held once, not twice.
+        out: list[Any] = [_MISSING] * self.request_counts()["total"]
         for index, value in self.iter_results(raw=raw):
-            found[index] = value
-        total = max(self.request_counts()["total"], (max(found) + 1) if found else 0)
-        return [
-            found[i]
-            if i in found  # a falsy answer ({} or 0 parsed) is still an answer
-            else GradientBatchItemError("no result was returned for this input", index=i)
-            for i in range(total)
-        ]
+            if index >= len(out):
+                out.extend([_MISSING] * (index + 1 - len(out)))
+            out[index] = value
+        for i, value in enumerate(out):
+            if value is _MISSING:  # a falsy answer ({} or 0 parsed) is still an answer
+                out[i] = GradientBatchItemError("no result was returned for this input", index=i)
+        return out
 
     def _read(self, line: dict[str, Any], model_id: str, raw: bool) -> tuple[int, Any]:
         index = int(line["custom_id"])
@@ -408,6 +409,9 @@ class GradientBatchJob:
             return GradientBatchItemError(
                 f"the answer did not parse as the schema: {exc}", index=index, body=message
             )
+
+
+_MISSING: Any = object()
 
 
 def _client_for(chat_model: Any, connection: dict[str, Any]) -> GradientBatchClient:

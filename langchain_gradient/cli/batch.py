@@ -31,8 +31,8 @@ from langchain_gradient.cli._session import Session, gradient_command
 
 if TYPE_CHECKING:
     from langchain_gradient.batch import GradientBatchJob
-    from langchain_gradient.cli._progress import LiveLine
     from langchain_gradient.cli._batch_input import BatchInput
+    from langchain_gradient.cli._progress import LiveLine
 
 _ID_HELP = "JOB_ID is what `submit` printed (gbatch:...) or a batch id from `list`."
 

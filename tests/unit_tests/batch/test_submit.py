@@ -245,3 +245,21 @@ def test_chat_body_is_the_invoke_payload_without_local_options(emu: Any) -> None
         model, model._convert_input("hi").to_messages(), {"ls_structured_output_format": {}}
     )
     assert body == {"model": OPENAI, "messages": [{"role": "user", "content": "hi"}]}
+
+
+def test_an_input_without_a_result_line_is_an_item_error_in_its_place(
+    emu: Any, monkeypatch: Any
+) -> None:
+    """A result file that leaves an input out never shifts the others into its place."""
+    job = submit_batch(llm(emu), [f"What is {i} + 1?" for i in range(5)], client=client(emu))
+    job.wait()
+    read = GradientBatchClient.iter_result_lines
+
+    def without_the_third(self: GradientBatchClient, url: str) -> Any:
+        return (line for line in read(self, url) if line["custom_id"] != "2")
+
+    monkeypatch.setattr(GradientBatchClient, "iter_result_lines", without_the_third)
+    out = results(job)
+    assert isinstance(out[2], GradientBatchItemError) and out[2].index == 2
+    assert "no result was returned" in str(out[2])
+    assert [str(i + 1) in str(out[i].content) for i in (0, 1, 3, 4)] == [True] * 4
