@@ -301,14 +301,37 @@ def inference_backend(session: Session, offline: bool) -> Iterator[tuple[dict[st
         yield {"base_url": emulator.base_url, "api_key": emulator.api_key}, "emulator"
 
 
+MEDIA_UNITS = {
+    "images": "img",
+    "megapixels": "MP",
+    "seconds": "s",
+    "characters": "chars",
+    "videos": "videos",
+}
+"""Media units the cost table shows, with the short form it uses at any width (the
+``--json`` form spells them out)."""
+
+
+def short_media(media: str | None) -> str | None:
+    """``media`` as the cost table shows it: ``"0.786432 megapixels"`` -> ``"0.786432 MP"``.
+
+    Example:
+        >>> short_media("2 images, 1.5 megapixels")
+        '2 img, 1.5 MP'
+    """
+    if not media:
+        return media
+    for unit, short in MEDIA_UNITS.items():
+        media = media.replace(f" {unit}", f" {short}")
+    return media
+
+
 def render_costs(out: Output, handler: Any) -> list[dict[str, Any]]:
     """The final table: every model the demo called, with tokens, media and USD."""
     rows = []
     for model, totals in sorted(handler.per_model.items()):
         media = ", ".join(
-            f"{value:g} {unit}"
-            for unit in ("images", "megapixels", "seconds", "characters", "videos")
-            if (value := getattr(totals, unit))
+            f"{value:g} {unit}" for unit in MEDIA_UNITS if (value := getattr(totals, unit))
         )
         rows.append(
             {
@@ -342,7 +365,7 @@ def render_costs(out: Output, handler: Any) -> list[dict[str, Any]]:
                     r["input_tokens"],
                     r["output_tokens"],
                     r["cache_read_tokens"],
-                    r["media"],
+                    short_media(r["media"]),
                     format_usd(r["cost_usd"]),
                 ]
                 for r in rows

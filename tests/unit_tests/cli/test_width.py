@@ -15,6 +15,7 @@ from rich.cells import cell_len
 
 import langchain_gradient.emulator as emulator_package
 from langchain_gradient.cli._output import Column, format_usd, plan_columns
+from langchain_gradient.cli.demo import short_media
 from tests.unit_tests.cli.conftest import Run
 
 
@@ -81,6 +82,9 @@ def test_demo_cost_table_keeps_ids_and_costs_whole(run: Run) -> None:
         line = row_of(table, row["model"])
         assert format_usd(row["cost_usd"]) in line.split()
         assert str(row["input_tokens"]) in line.split()
+        if row["media"]:  # a fal job's megapixels, on its row, in the table's short unit
+            assert short_media(row["media"]) in line
+    assert any(row["media"] for row in data["costs"])
 
 
 def test_emulator_setup_lines_paste_whole(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
