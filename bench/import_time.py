@@ -20,6 +20,12 @@ imports): RSS growth over the bare interpreter and the bytes tracemalloc sees al
 by the import, per statement, interleaved over ``IMPORT_MEMORY_ROUNDS`` rounds
 (default 3), as ratios to the same references. Reported, no target.
 
+Before and after in one run: ``ChatGradient`` as it was on main just before issue 19's
+work (commit ``BEFORE_COMMIT``, its ``langchain_gradient`` folder taken with ``git
+archive`` and put first on ``sys.path``, same installed dependencies) is timed in the same
+interleaved rounds; reported against the base class and as after / before. Skipped, with
+a line saying so, where the git history is not there.
+
 Run: ``python -m bench import_time`` (``IMPORT_BENCH_ROUNDS`` sets the rounds, default 15).
 """
 
@@ -29,6 +35,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from bench._harness import interleave, median, round_ratios, run_python, write_results
@@ -38,6 +46,35 @@ BASE_CHAT_MODEL = "from langchain_core.language_models import BaseChatModel"
 PACKAGE = "import langchain_gradient"
 CHAT_GRADIENT = "from langchain_gradient import ChatGradient"
 CHAT_OPENAI = "from langchain_openai import ChatOpenAI"
+
+
+BEFORE_COMMIT = "2001c0f"
+"""Main just before issue 19 (the merge base of its branch): import 1.10-1.17x there."""
+
+
+def before_statement(directory: str) -> str:
+    """The ``ChatGradient`` import from the old tree at ``directory``."""
+    return f"import sys; sys.path.insert(0, {directory!r})\n{CHAT_GRADIENT}"
+
+
+def label(statement: str) -> str:
+    """A statement as printed: the old-tree import gets a name instead of its path."""
+    if statement.startswith("import sys; sys.path.insert"):
+        return f"ChatGradient before issue 19 ({BEFORE_COMMIT})"
+    return statement
+
+
+def extract_before(directory: str) -> bool:
+    """``langchain_gradient`` as of ``BEFORE_COMMIT`` into ``directory``; False without git."""
+    archive = subprocess.run(
+        ["git", "archive", BEFORE_COMMIT, "langchain_gradient"],
+        capture_output=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    if archive.returncode != 0:
+        return False
+    subprocess.run(["tar", "-x", "-C", directory], input=archive.stdout, check=True)
+    return True
 
 
 class Row(NamedTuple):
@@ -86,7 +123,7 @@ def import_memory(statement: str) -> tuple[int, int, int]:
     return rss_delta, rss_after, traced
 
 
-def memory_rows(statements: list[str], rounds: int) -> dict[str, object]:
+def memory_rows(statements: list[str], rounds: int, rows: Sequence[Row]) -> dict[str, object]:
     """Interleaved memory samples per statement; medians and ratios per ROWS pair."""
     samples = interleave({s: lambda s=s: import_memory(s) for s in statements}, rounds)
     figures = {
@@ -94,20 +131,21 @@ def memory_rows(statements: list[str], rounds: int) -> dict[str, object]:
         for index, kind in enumerate(("rss_delta", "rss_after", "traced"))
     }
     medians = {
-        s: {kind: int(median(values[s])) for kind, values in figures.items()} for s in statements
+        label(s): {kind: int(median(values[s])) for kind, values in figures.items()}
+        for s in statements
     }
-    rows = [
+    out = [
         {
-            "statement": row.statement,
-            "reference": row.reference,
+            "statement": label(row.statement),
+            "reference": label(row.reference),
             **{
                 f"{kind}_ratio": round_ratios(values, row.statement, row.reference)
                 for kind, values in figures.items()
             },
         }
-        for row in ROWS
+        for row in rows
     ]
-    return {"rounds": rounds, "median_bytes": medians, "rows": rows}
+    return {"rounds": rounds, "median_bytes": medians, "rows": out}
 
 
 def measure(statements: list[str], rounds: int) -> dict[str, list[float]]:
@@ -123,25 +161,44 @@ def measure(statements: list[str], rounds: int) -> dict[str, list[float]]:
 
 def main() -> dict[str, object]:
     rounds = int(os.environ.get("IMPORT_BENCH_ROUNDS", "15"))
-    statements = list(dict.fromkeys(s for row in ROWS for s in (row.reference, row.statement)))
+    with tempfile.TemporaryDirectory(prefix="bench-before-") as before:
+        return run(rounds, before if extract_before(before) else None)
+
+
+def run(rounds: int, before: str | None) -> dict[str, object]:
+    rows: list[Row] = list(ROWS)
+    if before is None:
+        print(f"no git history here: the before-issue-19 row ({BEFORE_COMMIT}) is skipped")
+    else:
+        old = before_statement(before)
+        rows += [Row(old, BASE_CHAT_MODEL, None), Row(CHAT_GRADIENT, old, None)]
+    statements = list(dict.fromkeys(s for row in rows for s in (row.reference, row.statement)))
     for statement in statements:  # warm the file-system cache and .pyc files once
         time_import(statement)
     samples = measure(statements, rounds)
 
     print(f"{'statement':48} {'median ms':>9}")
     for statement in statements:
-        print(f"{statement:48} {statistics.median(samples[statement]) * 1000:9.1f}")
+        print(f"{label(statement):48} {statistics.median(samples[statement]) * 1000:9.1f}")
     print(f"\n{'statement':44} {'reference':58} {'ratio':>6} target")
-    rows = []
-    for row in ROWS:
+    found = []
+    for row in rows:
         pairs = zip(samples[row.statement], samples[row.reference], strict=True)
         ratio = statistics.median(c / r for c, r in pairs)
         ok = row.target is None or ratio <= row.target
         verdict = "-" if row.target is None else f"<= {row.target} {'ok' if ok else 'OVER'}"
-        print(f"{row.statement:44} {row.reference:58} {ratio:6.2f} {verdict}")
-        rows.append({**row._asdict(), "ratio": round(ratio, 3), "passed": ok})
+        print(f"{label(row.statement):44} {label(row.reference):58} {ratio:6.2f} {verdict}")
+        found.append(
+            {
+                **row._asdict(),
+                "statement": label(row.statement),
+                "reference": label(row.reference),
+                "ratio": round(ratio, 3),
+                "passed": ok,
+            }
+        )
 
-    memory = memory_rows(statements, int(os.environ.get("IMPORT_MEMORY_ROUNDS", "3")))
+    memory = memory_rows(statements, int(os.environ.get("IMPORT_MEMORY_ROUNDS", "3")), rows)
     print(f"\n{'statement':48} {'RSS growth MiB':>14} {'RSS MiB':>8} {'tracemalloc MiB':>15}")
     for statement, m in memory["median_bytes"].items():  # type: ignore[attr-defined]
         print(
@@ -157,10 +214,10 @@ def main() -> dict[str, object]:
 
     result: dict[str, object] = {
         "rounds": rounds,
-        "median_ms": {s: round(statistics.median(v) * 1000, 2) for s, v in samples.items()},
-        "rows": rows,
+        "median_ms": {label(s): round(statistics.median(v) * 1000, 2) for s, v in samples.items()},
+        "rows": found,
         "memory": memory,
-        "passed": all(row["passed"] for row in rows),
+        "passed": all(row["passed"] for row in found),
     }
     print(f"wrote {write_results('import_time', result)}")
     return result

@@ -154,7 +154,14 @@ def startup_section(result: dict[str, Any]) -> str:
             f"sample, interleaved with the bare interpreter; target median <= "
             f"{result['target_s']} s on this machine. Ratio to `python -c pass`: "
             f"{ratio_cell(result['ratio_to_bare_python'])}. Imports `openai`: "
-            f"{'yes' if result['models_imports_openai'] else 'no'}.",
+            f"{'yes' if result['models_imports_openai'] else 'no'}."
+            + (
+                " Before and after in the same run: the same command on its openai SDK "
+                "path (what it did before issue 19) is the `SDK path` row; after / before "
+                f"{ratio_cell(result['ratio_to_sdk_path'])}."
+                if "ratio_to_sdk_path" in result
+                else ""
+            ),
             "",
             table(["command", "median s", "p10-p90 s", "samples"], rows),
             "",

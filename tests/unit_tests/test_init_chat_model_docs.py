@@ -8,6 +8,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 PAGE = Path(__file__).parents[2] / "docs" / "chat.md"
 
@@ -34,6 +35,10 @@ def test_the_documented_provider_table_is_langchains() -> None:
     match = re.search(r"\(langchain ([\d.]+): ([a-z_, \n]+)\)", section)
     assert match, "the page names the langchain version and its provider list"
     listed = {name.strip() for name in match.group(2).split(",")}
-    assert listed <= set(_BUILTIN_PROVIDERS)
-    if match.group(1) == version("langchain"):
+    documented, installed = Version(match.group(1)), Version(version("langchain"))
+    if installed == documented:
         assert listed == set(_BUILTIN_PROVIDERS)
+    elif installed > documented:  # newer releases add providers; none of ours goes away
+        assert listed <= set(_BUILTIN_PROVIDERS)
+    # an older langchain (the lowest version we declare) may know fewer: the page names
+    # the version it lists, and the first test holds on every version
