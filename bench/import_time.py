@@ -39,7 +39,14 @@ import tempfile
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from bench._harness import interleave, median, round_ratios, run_python, write_results
+from bench._harness import (
+    interleave,
+    median,
+    ratio_spread,
+    round_ratios,
+    run_python,
+    write_results,
+)
 
 LANGUAGE_MODELS = "import langchain_core.language_models"
 BASE_CHAT_MODEL = "from langchain_core.language_models import BaseChatModel"
@@ -183,17 +190,21 @@ def run(rounds: int, before: str | None) -> dict[str, object]:
     print(f"\n{'statement':44} {'reference':58} {'ratio':>6} target")
     found = []
     for row in rows:
-        pairs = zip(samples[row.statement], samples[row.reference], strict=True)
-        ratio = statistics.median(c / r for c, r in pairs)
+        spread = ratio_spread(samples, row.statement, row.reference)
+        ratio = spread["median"]
         ok = row.target is None or ratio <= row.target
         verdict = "-" if row.target is None else f"<= {row.target} {'ok' if ok else 'OVER'}"
-        print(f"{label(row.statement):44} {label(row.reference):58} {ratio:6.2f} {verdict}")
+        print(
+            f"{label(row.statement):44} {label(row.reference):58} {ratio:6.2f} "
+            f"[{spread['min']:.2f}-{spread['max']:.2f}] {verdict}"
+        )
         found.append(
             {
                 **row._asdict(),
                 "statement": label(row.statement),
                 "reference": label(row.reference),
                 "ratio": round(ratio, 3),
+                "ratio_spread": spread,
                 "passed": ok,
             }
         )

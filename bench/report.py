@@ -176,7 +176,7 @@ def import_section(result: dict[str, Any]) -> str:
             f"`{row['statement']}`",
             f"{medians[row['statement']]:.1f}",
             f"`{row['reference']}` ({medians[row['reference']]:.1f} ms)",
-            row["ratio"],
+            ratio_cell(row["ratio_spread"]) if "ratio_spread" in row else row["ratio"],
             "reported only" if row["target"] is None else f"<= {row['target']}",
         ]
         for row in result["rows"]

@@ -86,6 +86,18 @@ def model_option(
     return decorate
 
 
+def timeout_option(default: float) -> Callable[[F], F]:
+    """``--timeout SECONDS`` for a command that waits on a server-side job (value
+    ``timeout``): giving up leaves the job running, and the help says so."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=1),
+        default=default,
+        show_default=True,
+        help="Seconds to wait before giving up (the job keeps running).",
+    )
+
+
 def _set_base_url(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value:
         current_session(ctx).base_url = value

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from langchain_gradient.cli._options import model_option
+from langchain_gradient.cli._options import model_option, timeout_option
 from langchain_gradient.cli._output import Column, Output
 from langchain_gradient.cli._session import Session, gradient_command
 
@@ -253,13 +253,7 @@ def _progress_handler(line: LiveLine, records: dict[str, dict[str, Any]]) -> Any
 
 @batch.command("wait")
 @click.argument("job_id")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=86_400,
-    show_default=True,
-    help="Seconds to wait before giving up (the job keeps running).",
-)
+@timeout_option(default=86_400)
 @gradient_command
 def wait(session: Session, job_id: str, timeout: float) -> None:
     """Wait until every part ends, with a live line; then print the status."""

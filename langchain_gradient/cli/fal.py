@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from langchain_gradient.cli._cost import total_cost, track_cost
-from langchain_gradient.cli._options import model_option
+from langchain_gradient.cli._options import model_option, timeout_option
 from langchain_gradient.cli._output import Output, describe_error
 from langchain_gradient.cli._session import Session, gradient_command
 
@@ -154,13 +154,7 @@ _output_dir_option = click.option(
 @click.option("--input", "raw_input", metavar="JSON", help="The whole model input as JSON.")
 @click.option("--no-wait", is_flag=True, help="Submit, print the request id and return.")
 @_output_dir_option
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=600,
-    show_default=True,
-    help="Seconds to wait before giving up (the job keeps running).",
-)
+@timeout_option(default=600)
 @gradient_command
 def fal(
     session: Session,
