@@ -16,7 +16,11 @@ from pydantic import BaseModel
 
 ray = pytest.importorskip("ray", reason="needs the [ray] extra")
 
-from langchain_gradient import ChatGradient, GradientEmbeddings  # noqa: E402
+from langchain_gradient import (  # noqa: E402
+    ChatGradient,
+    GradientEmbeddings,
+    GradientResponses,
+)
 from langchain_gradient.emulator import Fault  # noqa: E402
 from langchain_gradient.emulator.runtime import GradientEmulator  # noqa: E402
 from langchain_gradient.ray import (  # noqa: E402
@@ -108,9 +112,47 @@ def test_ten_thousand_texts_embedded_aligned_with_row_errors_inside_the_budget(
     assert all("500" in r["error"] or "Server" in r["error"] for r in failed)
     records = _assert_within_budget(emu, "/v1/embeddings", RPM)
     assert len(records) == 10_000 // 50  # one request per chunk, the failed ones included
+    # Every row carries its own text's vector: the emulator's vectors are a function of
+    # the text, so each row is checked against a direct call (a shifted or reordered
+    # result would fail here, not only a dropped one).
+    by_id = {r["id"]: r for r in rows}
+    assert all(by_id[i]["text"] == texts[i] for i in range(10_000))
     direct = GradientEmbeddings(api_key=emu.api_key, base_url=emu.base_url)
-    ok = [r for r in rows if r["error"] is None][:3]
+    ok = [r for r in rows if r["error"] is None]
     assert [list(r["embedding"]) for r in ok] == direct.embed_documents([r["text"] for r in ok])
+
+
+def test_sdk_retries_draw_from_the_shared_budget_too(emu: GradientEmulator) -> None:
+    """A retried request is a request the quota counts: each attempt books a slot."""
+    emu.inject(Fault.status(503), times=2, path="/v1/embeddings")
+    ds = ray.data.from_items([{"id": i, "text": f"note {i}"} for i in range(200)])
+    budget = RateBudget(requests_per_minute=RPM)
+    embeddings = GradientEmbeddings(api_key=emu.api_key, base_url=emu.base_url, max_retries=2)
+    rows = embed_dataset(ds, embeddings, budget=budget, batch_size=100, chunk_size=50)
+    assert [r["error"] for r in rows.take_all()] == [None] * 200
+    attempts = emu.request_log.records("/v1/embeddings")
+    assert len(attempts) == 200 // 50 + 2  # two 503s, each retried by the SDK
+    assert budget.state()["reservations"] == len(attempts)
+
+
+DIGITS = [
+    "alfa",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliett",
+]
+
+
+def spelled(i: int) -> str:
+    """``i`` as three words the scripted model echoes (it leaves digits out): 17 ->
+    "alfa bravo hotel"."""
+    return " ".join(DIGITS[int(c)] for c in f"{i:03d}")
 
 
 class Verdict(BaseModel):
@@ -121,20 +163,31 @@ def test_a_thousand_prompts_answered_aligned_with_usage_on_the_driver(
     emu: GradientEmulator,
 ) -> None:
     emu.inject(Fault.status(400, message="bad prompt"), times=2, path="/v1/chat/completions")
-    ds = ray.data.from_items([{"id": i, "prompt": f"Say {i}"} for i in range(1000)])
+    ds = ray.data.from_items([{"id": i, "prompt": f"Spell {spelled(i)}"} for i in range(1000)])
     budget = RateBudget(requests_per_minute=RPM)
-    llm = ChatGradient(api_key=emu.api_key, base_url=emu.base_url, max_tokens=8)
+    llm = ChatGradient(api_key=emu.api_key, base_url=emu.base_url, max_tokens=24)
     rows = chat_dataset(ds, llm, budget=budget, batch_size=100).take_all()
     assert sorted(r["id"] for r in rows) == list(range(1000))
     failed = [r for r in rows if r["error"] is not None]
     assert len(failed) == 2 and all("bad prompt" in r["error"] for r in failed)
-    assert all(isinstance(r["answer"], str) and r["answer"] for r in rows if not r["error"])
+    # The scripted model repeats a prompt's words, so each answer names its own row's id.
+    answered = [r for r in rows if not r["error"]]
+    assert [f"spell {spelled(r['id'])}" in r["answer"] for r in answered] == [True] * 998
     _assert_within_budget(emu, "/v1/chat/completions", RPM)
     usage = budget.usage()
     assert usage.successful_requests == 998
     assert usage.total_cost_usd > 0 and usage.cost_known
     log_tokens = sum(1 for r in emu.request_log.records("/v1/chat/completions") if r.status == 200)
     assert log_tokens == 998
+
+
+def test_gradient_responses_answers_each_row_through_v1_responses(emu: GradientEmulator) -> None:
+    ds = ray.data.from_items([{"id": i, "prompt": f"Spell {spelled(i)}"} for i in range(40)])
+    llm = GradientResponses(api_key=emu.api_key, base_url=emu.base_url)
+    rows = chat_dataset(ds, llm, budget=RateBudget(RPM), batch_size=10).take_all()
+    assert sorted(r["id"] for r in rows) == list(range(40))
+    assert all(r["error"] is None and f"spell {spelled(r['id'])}" in r["answer"] for r in rows)
+    assert len(emu.request_log.records("/v1/responses")) == 40
 
 
 def test_structured_output_runs_per_row_as_in_abatch(emu: GradientEmulator) -> None:
