@@ -144,9 +144,22 @@ def test_bad_agent_field_is_400(emu: GradientEmulator) -> None:
 # ---------------------------------------------------------------- LangGraph RAG
 
 
-def test_langgraph_agent_with_the_retriever_tool_cites_the_document(emu: GradientEmulator) -> None:
+def _react_agent(llm: Any, tools: list[Any]) -> Any:
     from langgraph.prebuilt import create_react_agent
 
+    return create_react_agent(llm, tools)
+
+
+def _langchain_agent(llm: Any, tools: list[Any]) -> Any:
+    from langchain.agents import create_agent
+
+    return create_agent(model=llm, tools=tools)
+
+
+@pytest.mark.parametrize("build", [_langchain_agent, _react_agent], ids=["create_agent", "react"])
+def test_langgraph_agent_with_the_retriever_tool_cites_the_document(
+    emu: GradientEmulator, build: Any
+) -> None:
     retriever = GradientKnowledgeBaseRetriever(
         knowledge_base_id="kb-handbook",
         api_token=emu.control_token,
@@ -160,7 +173,7 @@ def test_langgraph_agent_with_the_retriever_tool_cites_the_document(emu: Gradien
         document_prompt=PromptTemplate.from_template("[{filename}] {page_content}"),
     )
     llm = ChatGradient(base_url=emu.base_url, api_key=emu.api_key, temperature=0)
-    graph = create_react_agent(llm, [tool])
+    graph = build(llm, [tool])
     state = graph.invoke({"messages": [HumanMessage(QUESTION + " Search the refund handbook.")]})
     answer = state["messages"][-1]
     assert state["messages"][-2].type == "tool"
