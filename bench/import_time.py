@@ -26,6 +26,10 @@ archive`` and put first on ``sys.path``, same installed dependencies) is timed i
 interleaved rounds; reported against the base class and as after / before. Skipped, with
 a line saying so, where the git history is not there.
 
+Every tree is byte-compiled first (:func:`bench._harness.compile_sources`), as an
+installed wheel is: the dependencies are, and with ``PYTHONDONTWRITEBYTECODE`` set an
+editable checkout would otherwise be compiled again in every sample.
+
 Run: ``python -m bench import_time`` (``IMPORT_BENCH_ROUNDS`` sets the rounds, default 15).
 """
 
@@ -40,6 +44,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bench._harness import (
+    compile_sources,
     interleave,
     median,
     ratio_spread,
@@ -168,8 +173,12 @@ def measure(statements: list[str], rounds: int) -> dict[str, list[float]]:
 
 def main() -> dict[str, object]:
     rounds = int(os.environ.get("IMPORT_BENCH_ROUNDS", "15"))
+    compile_sources()  # as installed: .pyc files, on both sides of every ratio
     with tempfile.TemporaryDirectory(prefix="bench-before-") as before:
-        return run(rounds, before if extract_before(before) else None)
+        found = extract_before(before)
+        if found:
+            compile_sources(before)
+        return run(rounds, before if found else None)
 
 
 def run(rounds: int, before: str | None) -> dict[str, object]:

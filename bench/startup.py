@@ -22,7 +22,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench._harness import KEY, ROOT, Checks, Emulator, interleave, ratio_spread, spread
+from bench._harness import (
+    KEY,
+    ROOT,
+    Checks,
+    Emulator,
+    compile_sources,
+    interleave,
+    ratio_spread,
+    spread,
+)
 from bench._harness import write_results as write
 
 ROUNDS = int(os.environ.get("STARTUP_BENCH_ROUNDS", "15"))
@@ -69,6 +78,7 @@ def imports_openai(base_url: str, env: dict[str, str]) -> bool:
 
 def main() -> dict[str, Any]:
     checks = Checks("startup")
+    compile_sources()  # as installed (see bench._harness.compile_sources)
     env = {**os.environ, "MODEL_ACCESS_KEY": KEY}
     with Emulator() as emulator:
         runs = commands(emulator.base_url)

@@ -111,3 +111,16 @@ def test_python_m_bench_fails_on_an_impossible_target_of_a_real_module(tmp_path:
     written = json.loads((tmp_path / "responses_state.json").read_text())
     assert written["checks"] == {"ratio": False}
     assert written["machine"]["packages"]["langchain-core"]
+
+
+def test_compile_sources_leaves_bytecode_an_import_can_use(tmp_path: Path) -> None:
+    """Import timings read .pyc files even where PYTHONDONTWRITEBYTECODE is set."""
+    import importlib.util
+
+    from bench._harness import compile_sources
+
+    (tmp_path / "pkg").mkdir()
+    source = tmp_path / "pkg" / "mod.py"
+    source.write_text("VALUE = 1\n")
+    compile_sources(tmp_path / "pkg")
+    assert Path(importlib.util.cache_from_source(str(source))).is_file()
