@@ -363,9 +363,10 @@ def compile_sources(directory: Path | str = ROOT / "langchain_gradient") -> None
     """Byte-compile a source tree, as a wheel install does, before timing its imports.
 
     pip writes ``.pyc`` files when it installs a wheel (the dependencies here have
-    theirs); an editable checkout has none until an import writes them, and with ``PYTHONDONTWRITEBYTECODE`` set (as on
-    this workplace's machines) no import ever does, so each fresh interpreter would
-    compile our sources again and the import figures would charge us for it.
+    theirs); an editable checkout has none until an import writes them, and with
+    ``PYTHONDONTWRITEBYTECODE`` set (as on this workplace's machines) no import ever
+    does, so each fresh interpreter would compile our sources again and the import
+    figures would charge us for it.
     """
     import compileall
 
