@@ -413,9 +413,10 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def write_results(name: str, result: Mapping[str, Any]) -> Path:
-    """Write ``bench/results/<name>.json`` with the date and the machine added."""
-    path = RESULTS_DIR / f"{name}.json"
+def write_results(name: str, result: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Write ``bench/results/<name>.json`` (or ``path``) with the date and the machine
+    added: every benchmark's results go through here."""
+    path = path or RESULTS_DIR / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "benchmark": name,

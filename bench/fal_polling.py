@@ -21,17 +21,16 @@ Run: ``.venv/bin/python bench/fal_polling.py`` (writes bench/results/fal_polling
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx2
 
+from bench._harness import write_results
 from langchain_gradient.tools.fal_jobs import FalJobClient, FalPollPolicy
 
 DURATIONS = (2.0, 30.0, 120.0)
@@ -161,27 +160,20 @@ def main() -> int:
         print(f"target {name}: {'met' if ok else 'MISSED'}")
     print(f"wall time: {wall:.2f} s")
 
-    out = Path(__file__).parent / "results" / "fal_polling.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "kind": "simulation (virtual clock, emulated jobs, real FalJobClient)",
-                "policy": policy.model_dump(),
-                "rows": rows,
-                "sweep": {
-                    "durations_s": [SWEEP[0], SWEEP[-1]],
-                    "worst_relative_delay_pct": worst_pct,
-                    "worst_relative_at_s": worst,
-                    "worst_absolute_delay_s": worst_abs,
-                },
-                "targets": checks,
-                "wall_time_s": wall,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    result = {
+        "kind": "simulation (virtual clock, emulated jobs, real FalJobClient)",
+        "policy": policy.model_dump(),
+        "rows": rows,
+        "sweep": {
+            "durations_s": [SWEEP[0], SWEEP[-1]],
+            "worst_relative_delay_pct": worst_pct,
+            "worst_relative_at_s": worst,
+            "worst_absolute_delay_s": worst_abs,
+        },
+        "targets": checks,
+        "wall_time_s": wall,
+    }
+    out = write_results("fal_polling", result)
     print(f"wrote {out}")
     return 0 if all(checks.values()) else 1
 

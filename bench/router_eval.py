@@ -39,7 +39,6 @@ Writes bench/results/router_eval.json.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections.abc import Sequence
@@ -52,6 +51,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from bench._harness import write_results
 from langchain_gradient.catalog.models import ModelInfo, Pricing
 from langchain_gradient.selection import CheckResult, GradientRouter, default_checks
 from langchain_gradient.selection.presets import LadderViability, ladder_viability
@@ -436,9 +436,7 @@ def main(argv: Sequence[str] = ()) -> dict[str, Any]:
     report["passed"] = bool(report["target_met_by"]) and not report["claimed_but_not_saving"]
     if report["claimed_but_not_saving"]:
         print(f"\nFAILED: claimed to save but do not: {report['claimed_but_not_saving']}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nwrote {RESULTS}")
+    print(f"\nwrote {write_results('router_eval', report, RESULTS)}")
     return report
 
 

@@ -13,7 +13,6 @@ bench/results/select_overhead.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -24,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench._harness import write_results
 from langchain_gradient.catalog.models import ModelInfo
 from langchain_gradient.selection import Requirements, select_model
 
@@ -107,9 +107,7 @@ def main(argv: Sequence[str] = ()) -> dict[str, Any]:
     results["worst_ms"] = max(case["ms_per_call"] for case in results["cases"].values())
     results["median_ms"] = statistics.median(c["ms_per_call"] for c in results["cases"].values())
     results["passed"] = results["worst_ms"] < TARGET_MS
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    print(f"wrote {write_results('select_overhead', results, RESULTS)}")
     return results
 
 
