@@ -265,6 +265,7 @@ def wait(session: Session, job_id: str, timeout: float) -> None:
         try:
             job.wait(timeout=timeout, config={"callbacks": [_progress_handler(line, records)]})
         except GradientBatchTimeoutError as exc:
+            line.finish(progress_text(job.refresh()))  # where the job stands at the timeout
             raise click.ClickException(
                 f"{exc} Wait again with `langchain-gradient batch wait {job.id}`."
             ) from exc
